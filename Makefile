@@ -1,0 +1,64 @@
+# The README's two commands: `make run` (demo on SQLite) and `make test` (everything CI runs).
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# The first Python >= 3.12 on this machine (Django 6 refuses older ones).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.13*/bin/python3.13 $$HOME/.pyenv/versions/3.12*/bin/python3.12; do $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
+APT_PACKAGES := gettext fonts-dejavu-core fonts-dejavu-extra libpango-1.0-0 libpangoft2-1.0-0
+APT_TEST_PACKAGES := postgresql chromium poppler-utils
+PYTEST := $(BIN)/pytest
+
+.PHONY: run setup install system-packages system-test-packages assets messages lint test test-sqlite test-postgres worker
+
+run: setup
+	@$(BIN)/python manage.py create_demo_users
+	$(BIN)/python manage.py db_worker & trap 'kill $$!' EXIT; \
+	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+setup: install assets messages
+	mkdir -p var
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_reference_data
+
+# Debian packages the app needs (root only; skipped when already present).
+system-packages:
+	@dpkg -s $(APT_PACKAGES) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); }
+
+system-test-packages: system-packages
+	@dpkg -s $(APT_TEST_PACKAGES) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_TEST_PACKAGES); }
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found: install python3.12 or set PYTHON=" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[test]"
+	touch $@
+
+install: system-packages $(VENV)/.installed
+
+node_modules/.package-lock.json: package.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+assets: node_modules/.package-lock.json
+
+messages: install
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run -v1
+
+test: system-test-packages install assets messages lint test-sqlite test-postgres
+	@echo "All checks and both test runs passed."
+
+test-sqlite:
+	$(PYTEST)
+
+# A real PostgreSQL on loopback, started for the run and removed after it.
+test-postgres:
+	bin/with-postgres $(PYTEST)

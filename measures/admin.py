@@ -1,0 +1,102 @@
+from django.contrib import admin
+
+from .models import ActionLine, Part, Plan, Question, StatusUpdate, Unit
+
+
+class PartInline(admin.TabularInline):
+    model = Part
+    fields = ["order", "number", "title"]
+    extra = 0
+    show_change_link = True
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    fields = ["order", "code", "title", "is_heading"]
+    extra = 0
+    show_change_link = True
+
+
+class ActionLineInline(admin.StackedInline):
+    model = ActionLine
+    fields = ["order", "text", "timeline", "deadline_kind", "due_date", "units"]
+    autocomplete_fields = ["units"]
+    extra = 0
+    show_change_link = True
+
+
+class StatusUpdateInline(admin.TabularInline):
+    """Read-only history: a correction is a newer update, never an edit."""
+
+    model = StatusUpdate
+    fields = ["as_of", "category", "category_confirmed", "narrative", "author", "entered_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+    filter_horizontal = ["members"]
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["symbol", "title", "session", "committee", "language", "date"]
+    list_filter = ["language", "committee"]
+    search_fields = ["symbol", "title"]
+    inlines = [PartInline]
+
+
+@admin.register(Part)
+class PartAdmin(admin.ModelAdmin):
+    list_display = ["plan", "number", "title"]
+    list_filter = ["plan"]
+    list_select_related = ["plan"]
+    search_fields = ["title", "plan__symbol"]
+    inlines = [QuestionInline]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "part", "is_heading"]
+    list_filter = ["part__plan", "is_heading"]
+    list_select_related = ["part"]
+    search_fields = ["code", "title", "context"]
+    autocomplete_fields = ["outputs", "heading"]
+    inlines = [ActionLineInline, StatusUpdateInline]
+
+
+@admin.register(ActionLine)
+class ActionLineAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "question", "timeline", "deadline_kind", "due_date"]
+    list_filter = ["deadline_kind", "question__part__plan", "units"]
+    list_select_related = ["question"]
+    search_fields = ["text", "timeline", "question__code"]
+    autocomplete_fields = ["units", "outputs"]
+    inlines = [StatusUpdateInline]
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(admin.ModelAdmin):
+    list_display = ["as_of", "category", "category_confirmed", "action_line", "question", "author"]
+    list_filter = ["category", "category_confirmed", "source", "as_of"]
+    list_select_related = ["action_line", "question", "author"]
+    search_fields = ["narrative"]
+    autocomplete_fields = ["action_line", "question"]
+    date_hierarchy = "as_of"
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.author = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,37 @@
+"""Demo users, one per role, for development only (refused when DEBUG is off)."""
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand, CommandError
+
+from measures.models import Unit
+from measures.policy import MANAGERS_GROUP, STAFF_GROUP
+
+# username, password, group, units, superuser
+DEMO_USERS = [
+    ("staff", "staff-demo-2026", STAFF_GROUP, ["PARDEV"], False),
+    ("staff2", "staff2-demo-2026", STAFF_GROUP, ["PROGRAM"], False),
+    ("manager", "manager-demo-2026", MANAGERS_GROUP, [], False),
+    ("admin", "admin-demo-2026", None, [], True),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo users (staff, manager, administrator). Development only."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("Demo users are never created when DEBUG is off.")
+        for name in (STAFF_GROUP, MANAGERS_GROUP):
+            Group.objects.get_or_create(name=name)
+        self.stdout.write("Demo users (for local demonstration only):")
+        for username, password, group, units, superuser in DEMO_USERS:
+            user, _ = User.objects.get_or_create(username=username)
+            user.set_password(password)
+            user.is_staff = user.is_superuser = superuser
+            user.email = f"{username}@example.org"
+            user.save()
+            if group:
+                user.groups.set([Group.objects.get(name=group)])
+            user.units.set(Unit.objects.filter(code__in=units))
+            self.stdout.write(f"  {username:8} {password:20} {group or 'Administrator'}")

@@ -1,0 +1,310 @@
+"""Implementation plans and their tracking: plan → part → question → action line → status."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from outcomes.models import Language, Output
+
+
+class Unit(models.Model):
+    """An ILO department or office; staff belong to units and units own action lines."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="units", verbose_name=_("members")
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self):
+        return self.code
+
+
+class Plan(models.Model):
+    title = models.TextField(_("title"))
+    symbol = models.CharField(_("GB symbol"), max_length=40, blank=True, help_text="GB.279/TC/2")
+    session = models.PositiveSmallIntegerField(_("GB session"), null=True, blank=True)
+    committee = models.CharField(_("committee"), max_length=60, blank=True)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language, default=Language.FRENCH
+    )
+    date = models.DateField(_("date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date", "symbol"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["symbol"], condition=~Q(symbol=""), name="plan_symbol_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.symbol or self.title[:80]
+
+
+class Part(models.Model):
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="parts")
+    order = models.PositiveSmallIntegerField(_("order"))
+    number = models.CharField(_("number"), max_length=16, help_text="I, II, 1")
+    title = models.TextField(_("title"))
+
+    class Meta:
+        ordering = ["plan", "order"]
+        verbose_name = _("part")
+        verbose_name_plural = _("parts")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "order"], name="part_order_unique"),
+            models.UniqueConstraint(fields=["plan", "number"], name="part_number_unique"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Question(models.Model):
+    """A numbered question or proposed measure; heading questions group the ones below them."""
+
+    part = models.ForeignKey(Part, models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(_("order"))
+    code = models.CharField(_("code"), max_length=16, help_text="1 a), 1., 1.1")
+    title = models.TextField(_("title"), blank=True)
+    context = models.TextField(_("context"), blank=True)
+    heading = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="subquestions",
+        verbose_name=_("heading question"),
+    )
+    is_heading = models.BooleanField(_("heading only"), default=False)
+    # Timeline and status cells that could not be split line by line belong to the whole
+    # question and are kept as written, to be shown once.
+    timeline = models.TextField(_("timeline (whole question)"), blank=True)
+    outputs = models.ManyToManyField(
+        Output, blank=True, related_name="questions", verbose_name=_("P&B outputs")
+    )
+    outputs_note = models.TextField(
+        _("note on outputs"),
+        blank=True,
+        help_text=_("Lines of the outputs paragraph that are not outputs (e.g. a strategy)."),
+    )
+
+    class Meta:
+        ordering = ["part", "order"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.UniqueConstraint(fields=["part", "order"], name="question_order_unique"),
+            models.UniqueConstraint(fields=["part", "code"], name="question_code_unique"),
+            models.CheckConstraint(condition=~Q(heading=F("pk")), name="question_not_own_heading"),
+        ]
+        indexes = [models.Index(fields=["code"], name="question_code_idx")]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"[:120]
+
+
+class DeadlineKind(models.TextChoices):
+    DATED = "dated", _("Dated")
+    ONGOING = "ongoing", _("Ongoing")
+    AS_NEEDED = "as_needed", _("As needed")
+    UNREAD = "unread", _("Deadline not read")
+
+
+class StatusCategory(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ONGOING = "ongoing", _("Ongoing")
+    COMPLETED = "completed", _("Completed")
+    DELAYED = "delayed", _("Delayed")
+    POSTPONED = "postponed", _("Postponed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+    @classmethod
+    def closed(cls):
+        """Categories that end a line's tracking: such a line is never overdue."""
+        return [cls.COMPLETED, cls.CANCELLED]
+
+
+class ActionLineQuerySet(models.QuerySet):
+    """The one definition of each line's status on a date, of "overdue" and of "due soon"."""
+
+    def with_status_as_of(self, as_of):
+        """Annotate each line with its latest status update on or before `as_of`.
+
+        A line's own updates win; where it has none, its question's latest update counts.
+        Ties on the as-of date go to the update entered last.
+        """
+        own = StatusUpdate.objects.filter(action_line=OuterRef("pk"), as_of__lte=as_of)
+        of_question = StatusUpdate.objects.filter(
+            question=OuterRef("question_id"), as_of__lte=as_of
+        )
+
+        def latest(updates, field):
+            return Subquery(updates.order_by("-as_of", "-entered_at", "-pk").values(field)[:1])
+
+        return self.annotate(
+            status_update_id=Coalesce(latest(own, "pk"), latest(of_question, "pk")),
+            status_category=Coalesce(latest(own, "category"), latest(of_question, "category")),
+            status_as_of=Coalesce(latest(own, "as_of"), latest(of_question, "as_of")),
+        )
+
+    def _open_as_of(self, as_of):
+        return (
+            self.with_status_as_of(as_of)
+            .filter(deadline_kind=DeadlineKind.DATED)
+            .filter(
+                Q(status_category__isnull=True) | ~Q(status_category__in=StatusCategory.closed())
+            )
+        )
+
+    def overdue(self, as_of):
+        """Dated lines due before `as_of` and neither completed nor cancelled as of then."""
+        return self._open_as_of(as_of).filter(due_date__lt=as_of)
+
+    def due_within(self, days, as_of):
+        """Open dated lines due from `as_of` to `days` days after it, both included."""
+        until = as_of + datetime.timedelta(days=days)
+        return self._open_as_of(as_of).filter(due_date__gte=as_of, due_date__lte=until)
+
+    def deadline_not_read(self):
+        return self.filter(deadline_kind=DeadlineKind.UNREAD)
+
+    def of_units(self, units):
+        return self.filter(
+            Exists(
+                ActionLine.units.through.objects.filter(
+                    actionline_id=OuterRef("pk"), unit__in=units
+                )
+            )
+        )
+
+    def in_print_order(self):
+        return self.order_by(
+            "question__part__plan_id", "question__part__order", "question__order", "order"
+        )
+
+
+class ActionLine(models.Model):
+    """One tracked line of action or expected deliverable."""
+
+    question = models.ForeignKey(Question, models.CASCADE, related_name="lines")
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.TextField(_("text"))
+    timeline = models.TextField(_("timeline as written"), blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    deadline_kind = models.CharField(
+        _("deadline kind"), max_length=10, choices=DeadlineKind, default=DeadlineKind.UNREAD
+    )
+    units = models.ManyToManyField(
+        Unit, blank=True, related_name="lines", verbose_name=_("responsible units")
+    )
+    outputs = models.ManyToManyField(
+        Output, blank=True, related_name="lines", verbose_name=_("P&B outputs")
+    )
+
+    objects = ActionLineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["question", "order"]
+        verbose_name = _("action line")
+        verbose_name_plural = _("action lines")
+        constraints = [
+            models.UniqueConstraint(fields=["question", "order"], name="line_order_unique"),
+            models.CheckConstraint(
+                condition=(
+                    Q(deadline_kind=DeadlineKind.DATED, due_date__isnull=False)
+                    | (~Q(deadline_kind=DeadlineKind.DATED) & Q(due_date__isnull=True))
+                ),
+                name="line_due_date_iff_dated",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline_kind__in=DeadlineKind.values), name="line_deadline_kind_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["deadline_kind", "due_date"], name="line_deadline_idx"),
+            models.Index(fields=["due_date"], name="line_due_date_idx"),
+        ]
+
+    def __str__(self):
+        return self.text[:100]
+
+
+class StatusUpdateQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.order_by("-as_of", "-entered_at", "-pk")
+
+
+class StatusUpdate(models.Model):
+    """What was reported as of a date, about one action line or one whole question.
+
+    Never edited or deleted by the app: a correction is a newer update.
+    """
+
+    class Source(models.TextChoices):
+        APP = "app", _("Entered in the app")
+        IMPORT = "import", _("Imported")
+
+    action_line = models.ForeignKey(
+        ActionLine, models.CASCADE, null=True, blank=True, related_name="updates"
+    )
+    question = models.ForeignKey(
+        Question, models.CASCADE, null=True, blank=True, related_name="updates"
+    )
+    as_of = models.DateField(_("as of"))
+    category = models.CharField(_("status"), max_length=12, choices=StatusCategory, blank=True)
+    # Imported categories are guessed from the narrative's words until a person confirms them.
+    category_confirmed = models.BooleanField(_("status confirmed"), default=True)
+    narrative = models.TextField(_("narrative"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="status_updates",
+        verbose_name=_("author"),
+    )
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
+    source = models.CharField(_("source"), max_length=6, choices=Source, default=Source.APP)
+
+    objects = StatusUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-as_of", "-entered_at", "-pk"]
+        verbose_name = _("status update")
+        verbose_name_plural = _("status updates")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(action_line__isnull=False, question__isnull=True)
+                    | Q(action_line__isnull=True, question__isnull=False)
+                ),
+                name="update_exactly_one_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=["", *StatusCategory.values]),
+                name="update_category_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["action_line", "as_of", "entered_at"], name="update_line_idx"),
+            models.Index(fields=["question", "as_of", "entered_at"], name="update_question_idx"),
+            models.Index(fields=["category"], name="update_category_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.as_of}: {self.get_category_display() or '—'}"

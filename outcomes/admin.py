@@ -1,0 +1,70 @@
+from django.contrib import admin
+
+from .models import Framework, Indicator, Milestone, Outcome, Output
+
+
+class OutcomeInline(admin.TabularInline):
+    model = Outcome
+    fields = ["order", "code", "kind", "title"]
+    extra = 0
+    show_change_link = True
+
+
+class OutputInline(admin.TabularInline):
+    model = Output
+    fields = ["order", "code", "title"]
+    extra = 0
+    show_change_link = True
+
+
+class IndicatorInline(admin.StackedInline):
+    model = Indicator
+    extra = 0
+    show_change_link = True
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+@admin.register(Framework)
+class FrameworkAdmin(admin.ModelAdmin):
+    list_display = ["code", "kind", "title", "first_year", "last_year", "symbol", "language"]
+    list_filter = ["kind", "language"]
+    search_fields = ["code", "title", "symbol"]
+    inlines = [OutcomeInline]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "title"]
+    list_filter = ["framework", "kind"]
+    list_select_related = ["framework"]
+    search_fields = ["code", "title", "strategy"]
+    inlines = [OutputInline, IndicatorInline]
+
+
+@admin.register(Output)
+class OutputAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "title"]
+    list_filter = ["outcome__framework"]
+    list_select_related = ["outcome__framework"]
+    search_fields = ["code", "title"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "outcome", "text", "baseline_text", "target_text", "target_period"]
+    list_filter = ["outcome__framework"]
+    list_select_related = ["outcome__framework"]
+    search_fields = ["code", "text", "baseline_text", "target_text"]
+    inlines = [MilestoneInline]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "period", "text"]
+    list_filter = ["period", "indicator__outcome__framework"]
+    list_select_related = ["indicator"]
+    search_fields = ["text", "indicator__text"]

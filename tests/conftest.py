@@ -1,0 +1,106 @@
+import io
+import os
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+
+from measures.models import Unit
+from measures.policy import MANAGERS_GROUP, STAFF_GROUP
+
+# Playwright's sync API runs an event loop in the test thread; database access from the test
+# body would otherwise raise SynchronousOnlyOperation.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def reference_data(db):
+    """The real frameworks and units from fixtures/."""
+    call_command("load_reference_data", stdout=io.StringIO())
+
+
+@pytest.fixture
+def pardev(db):
+    return Unit.objects.get_or_create(code="PARDEV", defaults={"name": "Partnerships"})[0]
+
+
+@pytest.fixture
+def program_unit(db):
+    return Unit.objects.get_or_create(code="PROGRAM", defaults={"name": "Programming"})[0]
+
+
+@pytest.fixture
+def staff_user(pardev):
+    """A secretariat staff member of PARDEV."""
+    user = User.objects.create_user("alice", "alice@example.org", "alice-pass-2026")
+    user.groups.add(Group.objects.get_or_create(name=STAFF_GROUP)[0])
+    user.units.add(pardev)
+    return user
+
+
+@pytest.fixture
+def other_staff_user(program_unit):
+    """A staff member of another unit, with no right on PARDEV's lines."""
+    user = User.objects.create_user("bob", "bob@example.org", "bob-pass-2026")
+    user.groups.add(Group.objects.get_or_create(name=STAFF_GROUP)[0])
+    user.units.add(program_unit)
+    return user
+
+
+@pytest.fixture
+def manager_user(db):
+    user = User.objects.create_user("maria", "maria@example.org", "maria-pass-2026")
+    user.groups.add(Group.objects.get_or_create(name=MANAGERS_GROUP)[0])
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    return User.objects.create_superuser("root", "root@example.org", "root-pass-2026")
+
+
+# Real browser: Playwright drives Debian's Chromium (`playwright install` cannot download here).
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open a fresh browser context (its own cookies) on the live server; closed after the test."""
+    contexts = []
+
+    def open_page(user=None, password=None, language="en"):
+        context = browser.new_context(base_url=live_server.url, locale=language)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        if user is not None:
+            page.goto("/accounts/login/")
+            page.get_by_label("Username").fill(user.username)
+            page.get_by_label("Password").fill(password)
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()

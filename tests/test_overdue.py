@@ -1,0 +1,121 @@
+"""The one definition of a line's status on a date, of "overdue" and of "due within"."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from measures.models import ActionLine, DeadlineKind, StatusCategory
+from tests.factories import make_line, make_plan, make_update
+
+AS_OF = datetime.date(2000, 8, 31)
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def question(db):
+    return make_plan(lines=0).parts.get().questions.get()
+
+
+def overdue_ids(as_of=AS_OF):
+    return set(ActionLine.objects.overdue(as_of).values_list("pk", flat=True))
+
+
+def status_of(line, as_of=AS_OF):
+    return ActionLine.objects.with_status_as_of(as_of).get(pk=line.pk)
+
+
+def test_line_due_before_as_of_without_update_is_overdue(question):
+    line = make_line(question, due=AS_OF - DAY)
+    assert overdue_ids() == {line.pk}
+
+
+def test_line_due_on_the_as_of_date_is_not_overdue_but_due(question):
+    line = make_line(question, due=AS_OF)
+    assert overdue_ids() == set()
+    assert list(ActionLine.objects.due_within(30, AS_OF)) == [line]
+
+
+def test_due_within_includes_its_last_day_and_not_the_next(question):
+    last_day = make_line(question, due=AS_OF + 30 * DAY)
+    make_line(question, due=AS_OF + 31 * DAY)
+    assert list(ActionLine.objects.due_within(30, AS_OF)) == [last_day]
+
+
+def test_completed_before_as_of_is_not_overdue(question):
+    line = make_line(question, due=AS_OF - 10 * DAY)
+    make_update(line, AS_OF - DAY, StatusCategory.COMPLETED)
+    assert overdue_ids() == set()
+
+
+def test_completed_after_as_of_was_still_overdue_on_that_date(question):
+    line = make_line(question, due=AS_OF - 10 * DAY)
+    make_update(line, AS_OF + DAY, StatusCategory.COMPLETED)
+    assert overdue_ids() == {line.pk}
+    assert overdue_ids(AS_OF + DAY) == set()
+
+
+def test_cancelled_is_never_overdue(question):
+    line = make_line(question, due=AS_OF - 10 * DAY)
+    make_update(line, AS_OF - 20 * DAY, StatusCategory.CANCELLED)
+    assert overdue_ids() == set()
+
+
+@pytest.mark.parametrize("kind", [DeadlineKind.ONGOING, DeadlineKind.AS_NEEDED])
+def test_ongoing_and_as_needed_lines_are_never_overdue(question, kind):
+    make_line(question, due=None, kind=kind)
+    assert overdue_ids(datetime.date(2099, 1, 1)) == set()
+
+
+def test_unread_deadline_is_not_overdue_but_counted(question):
+    line = make_line(question, due=None, kind=DeadlineKind.UNREAD)
+    assert overdue_ids(datetime.date(2099, 1, 1)) == set()
+    assert list(ActionLine.objects.deadline_not_read()) == [line]
+
+
+def test_two_updates_on_the_same_day_the_last_entered_wins(question):
+    line = make_line(question, due=AS_OF - DAY)
+    now = timezone.now()
+    make_update(line, AS_OF, StatusCategory.COMPLETED, entered_at=now)
+    make_update(line, AS_OF, StatusCategory.DELAYED, entered_at=now + datetime.timedelta(hours=1))
+    assert status_of(line).status_category == StatusCategory.DELAYED
+    assert overdue_ids() == {line.pk}
+
+
+def test_no_update_means_no_status(question):
+    line = make_line(question)
+    annotated = status_of(line)
+    assert annotated.status_category is None
+    assert annotated.status_update_id is None
+
+
+def test_question_level_update_counts_for_lines_without_their_own(question):
+    plain = make_line(question, due=AS_OF - DAY)
+    reported = make_line(question, due=AS_OF - DAY)
+    make_update(question, AS_OF - 5 * DAY, StatusCategory.COMPLETED)
+    make_update(reported, AS_OF - 10 * DAY, StatusCategory.DELAYED)
+    assert status_of(plain).status_category == StatusCategory.COMPLETED
+    assert status_of(plain).status_as_of == AS_OF - 5 * DAY
+    # The line's own update wins over its question's, even an older one.
+    assert status_of(reported).status_category == StatusCategory.DELAYED
+    assert overdue_ids() == {reported.pk}
+
+
+def test_update_of_another_question_does_not_count(question):
+    line = make_line(question, due=AS_OF - DAY)
+    other = make_plan(lines=0).parts.get().questions.get()
+    make_update(other, AS_OF - DAY, StatusCategory.COMPLETED)
+    assert overdue_ids() == {line.pk}
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_overdue_runs_one_query_whatever_the_number_of_lines(
+    django_assert_num_queries, size, pardev
+):
+    plan = make_plan(questions=size // 10, lines=10, units=[pardev])
+    lines = ActionLine.objects.filter(question__part__plan=plan)
+    make_update(lines.first().question, AS_OF - DAY, StatusCategory.IN_PROGRESS)
+    with django_assert_num_queries(1):
+        assert len(list(lines.overdue(datetime.date(2000, 10, 1)))) == size
+    with django_assert_num_queries(1):
+        assert len(list(lines.due_within(30, AS_OF))) == size
