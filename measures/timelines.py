@@ -1,0 +1,324 @@
+"""Read the free-text timeline of a plan measure ("Calendrier", "Échéance") into a Deadline.
+
+French, English and Spanish; the text is folded (case, accents, dashes, apostrophes) and
+searched with a handful of regexes.
+
+- A date names a period: a day, month, month range, quarter, half, mid-year, year, or year
+  range ("2021-2023", the biennium "2002-03"). The deadline is the period's last day, or its
+  first day after start phrasing ("début", "démarrage en", "early", "from", "principios de"),
+  so "Début janvier 2000" is 2000-01-01 and "Début 2000" is 2000-01-01.
+- Of several dates, the latest wins: it ends the work.
+- A year naming a budget ("programme et budget 2002-03", "P&B 2022-23") is a reference, used
+  only when the text has no other date.
+- A date beats the ongoing and as-needed words ("Début en janvier 2000 puis de manière
+  continue" is dated); ongoing beats as-needed.
+- A month without a year is no date. "Immédiatement" has no calendar anchor, so alone it is
+  unread (someone sets the date by hand); with a year elsewhere, that year dates it.
+"""
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+DATED = "dated"
+ONGOING = "ongoing"
+AS_NEEDED = "as_needed"
+UNREAD = "unread"
+KINDS = (DATED, ONGOING, AS_NEEDED, UNREAD)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str
+    due: date | None = None
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown deadline kind: {self.kind!r}")
+        if (self.kind == DATED) != (self.due is not None):
+            raise ValueError("a due date goes with a dated deadline, and only with one")
+
+
+def read_timeline(text: str) -> Deadline:
+    folded = fold(text)
+    due = _latest_date(folded)
+    if due is not None:
+        return Deadline(DATED, due)
+    if _ONGOING.search(folded):
+        return Deadline(ONGOING)
+    if _AS_NEEDED.search(folded):
+        return Deadline(AS_NEEDED)
+    return Deadline(UNREAD)
+
+
+_PLAIN = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u02bc": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u0153": "oe",
+        "\u00e6": "ae",
+        "\u0131": "i",
+    }
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free text with plain apostrophes and dashes, for matching."""
+    # Casefold between two decompositions so that no case variant of a character folds
+    # differently (e.g. the Kelvin sign, or "ẞ" against "ß").
+    text = unicodedata.normalize("NFKD", text.translate(_PLAIN)).casefold()
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in text if not unicodedata.combining(char)).translate(_PLAIN)
+
+
+def _words(*alternatives: str) -> re.Pattern:
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
+
+
+_ONGOING = _words(
+    r"continu\w*",
+    r"permanen\w*",
+    r"en cours",
+    r"poursui\w*",
+    r"sur une base (?:reguliere|permanente|annuelle)",
+    r"regulierement",
+    r"periodique\w*",
+    r"tous les (?:\w+ )?ans",
+    r"chaque annee",
+    r"annuellement",
+    r"on-?going",
+    r"in progress",
+    r"under ?way",
+    r"on an? (?:regular|rolling|annual) basis",
+    r"regularly",
+    r"periodically",
+    r"annually",
+    r"(?:every|each) (?:\w+ )?years?",
+    r"en curso",
+    r"en marcha",
+    r"de (?:manera|forma) (?:regular|periodica)",
+    r"regularmente",
+    r"periodicamente",
+    r"anualmente",
+    r"cada (?:\w+ )?anos?",
+)
+
+_AS_NEEDED = _words(
+    r"selon (?:les|que de) besoins?",
+    r"en fonction des besoins",
+    r"au besoin",
+    r"si (?:besoin|necessaire)",
+    r"le cas echeant",
+    r"a la demande",
+    r"sur demande",
+    r"as (?:and when )?(?:required|needed|necessary|appropriate)",
+    r"when(?:ever)? (?:required|needed|necessary)",
+    r"if (?:required|needed|necessary)",
+    r"(?:on|upon) (?:demand|request)",
+    r"segun (?:sea necesario|se requiera|las necesidades|proceda|corresponda)",
+    r"cuando (?:sea necesario|se requiera|proceda)",
+    r"si (?:es necesario|procede)",
+    r"a (?:peticion|solicitud|demanda)",
+)
+
+_MONTHS = {
+    **dict.fromkeys(["janvier", "janv", "january", "enero", "jan", "ene"], 1),
+    **dict.fromkeys(["fevrier", "fevr", "fev", "february", "febrero", "feb"], 2),
+    **dict.fromkeys(["mars", "march", "marzo", "mar"], 3),
+    **dict.fromkeys(["avril", "avr", "april", "apr", "abril", "abr"], 4),
+    **dict.fromkeys(["mai", "may", "mayo"], 5),
+    **dict.fromkeys(["juin", "june", "jun", "junio"], 6),
+    **dict.fromkeys(["juillet", "juil", "july", "jul", "julio"], 7),
+    **dict.fromkeys(["aout", "august", "aug", "agosto", "ago"], 8),
+    **dict.fromkeys(["septembre", "september", "septiembre", "setiembre", "sept", "sep"], 9),
+    **dict.fromkeys(["octobre", "october", "octubre", "oct"], 10),
+    **dict.fromkeys(["novembre", "november", "noviembre", "nov"], 11),
+    **dict.fromkeys(["decembre", "december", "diciembre", "dec", "dic"], 12),
+}
+
+_ORDINALS = {
+    **dict.fromkeys(["premier", "premiere", "1er", "1re", "first", "1st", "primer", "primero"], 1),
+    **dict.fromkeys(["deuxieme", "second", "seconde", "2e", "2eme", "2nd", "segundo"], 2),
+    **dict.fromkeys(["troisieme", "3e", "3eme", "third", "3rd", "tercer", "tercero"], 3),
+    **dict.fromkeys(["quatrieme", "4e", "4eme", "fourth", "4th", "cuarto"], 4),
+    **dict.fromkeys(["dernier", "last", "final", "ultimo"], -1),
+}
+
+
+def _alternatives(words) -> str:
+    # Longest first, so that "septembre" is not read as "sept" followed by junk.
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+def _month(name: str = "month") -> str:
+    return rf"\b(?P<{name}>{_alternatives(_MONTHS)})\b\.?"
+
+
+_YEAR = r"(?<!\d)(?P<year>199\d|20\d\d)(?!\d)"
+_OF = r"[\s,]*(?:(?:de|del|of)\s+)?"
+_FILLER = r"(?:(?:en|in|of|the|de|du|del|la|le|el|los|an|annee|ano|year)\s+|[dl]')*"
+_CONTEXT = 48
+
+_STARTS_HERE = re.compile(
+    r"\b(?:debut\w*|demarr\w*|commenc\w*|a partir|des|depuis|lancement"
+    r"|start\w*|begin\w*|began|early|from|since"
+    r"|principios|comienzos?|inicios?|desde)\s*" + _FILLER + "$"
+)
+_NAMES_BUDGET = re.compile(
+    r"\b(?:programme et (?:de )?budget|program(?:me)? and budget|programa y presupuesto"
+    r"|p ?& ?b|budget|presupuesto|bienn?i\w*|bienio|exercice)"
+    r"\s*(?:(?:pour|for|para|de|del|of|the|le|la|el)\s+|l')*$"
+)
+
+
+def _month_number(text: str) -> int:
+    return int(text) if text.isdigit() else _MONTHS[text]
+
+
+def _months(year: int, first_month: int, last_month: int) -> tuple[date, date] | None:
+    if not (1 <= first_month <= 12 and 1 <= last_month <= 12):
+        return None
+    # "novembre-février 2001" starts in the year before.
+    first_year = year - 1 if first_month > last_month else year
+    last_day = calendar.monthrange(year, last_month)[1]
+    return date(first_year, first_month, 1), date(year, last_month, last_day)
+
+
+def _day(match: re.Match) -> tuple[date, date] | None:
+    year, month, day = int(match["year"]), _month_number(match["month"]), int(match["day"])
+    if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]):
+        return None
+    exact = date(year, month, day)
+    return exact, exact
+
+
+def _month_range(match: re.Match) -> tuple[date, date] | None:
+    return _months(int(match["year"]), _MONTHS[match["first"]], _MONTHS[match["month"]])
+
+
+def _one_month(match: re.Match) -> tuple[date, date] | None:
+    month = _month_number(match["month"])
+    return _months(int(match["year"]), month, month)
+
+
+def _part_of_year(match: re.Match) -> tuple[date, date] | None:
+    unit = match["unit"]
+    length = 6 if unit in ("semestre", "half", "h", "s") else 3
+    number = _ORDINALS[match["ord"]] if match["ord"] else int(match["num"])
+    if number == -1:
+        number = 12 // length
+    if not 1 <= number <= 12 // length:
+        return None
+    return _months(int(match["year"]), length * number - length + 1, length * number)
+
+
+def _mid_year(match: re.Match) -> tuple[date, date]:
+    middle = date(int(match["year"]), 6, 30)
+    return middle, middle
+
+
+def _year_range(match: re.Match) -> tuple[date, date] | None:
+    first, end = int(match["year"]), match["end"]
+    last = int(end)
+    if len(end) == 2:
+        # "2002-03" is the 2002-2003 biennium; "1999-00" ends in 2000.
+        last += first - first % 100
+        if last <= first:
+            last += 100
+    if not 0 < last - first <= 10:
+        return None
+    return date(first, 1, 1), date(last, 12, 31)
+
+
+def _whole_year(match: re.Match) -> tuple[date, date]:
+    year = int(match["year"])
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+_ORDINAL = _alternatives(_ORDINALS)
+_YEAR_WORDS = r"(?:(?:of|the|year|de|del|ano|annee|an)\s+|l')*"
+
+# Most specific first: each match blanks its text so that its year is not read again.
+_DATE_PATTERNS = [
+    (re.compile(r"(?<!\d)(?P<year>199\d|20\d\d)-(?P<month>\d\d?)-(?P<day>\d\d?)(?!\d)"), _day),
+    (
+        re.compile(
+            r"(?<!\d)(?P<day>\d\d?)(?:er|re|st|nd|rd|th|o)?\s+(?:de\s+)?" + _month() + _OF + _YEAR
+        ),
+        _day,
+    ),
+    (re.compile(_month() + r"\s+(?P<day>\d\d?)(?:st|nd|rd|th)?,?\s+" + _YEAR), _day),
+    (
+        re.compile(
+            _month("first")
+            + r"(?:\s*[-/]\s*|\s+(?:a|au|to|through|until|till|hasta|al|et|and|y)\s+)"
+            + _month()
+            + _OF
+            + _YEAR
+        ),
+        _month_range,
+    ),
+    (
+        re.compile(
+            rf"\b(?P<ord>{_ORDINAL})\s+(?P<unit>trimestre|quarter|semestre|half)\s+"
+            + _YEAR_WORDS
+            + _YEAR
+        ),
+        _part_of_year,
+    ),
+    (
+        re.compile(r"\b(?P<unit>[qths])(?P<num>[1-4])\b\s*[-/]?\s*(?P<ord>)" + _YEAR),
+        _part_of_year,
+    ),
+    (
+        re.compile(
+            r"\b(?:mid|mi|middle of|milieu(?: de)?|mediados del?|mitad del?)\s*-?\s*"
+            + _YEAR_WORDS
+            + _YEAR
+        ),
+        _mid_year,
+    ),
+    (re.compile(_YEAR + r"\s*[-/]\s*(?P<end>\d\d(?:\d\d)?)(?!\d)"), _year_range),
+    (re.compile(_month() + _OF + _YEAR), _one_month),
+    (re.compile(_YEAR), _whole_year),
+]
+
+
+def _latest_date(text: str) -> date | None:
+    firm, budget_references = [], []
+    for pattern, period in _DATE_PATTERNS:
+        read = []
+        for match in pattern.finditer(text):
+            bounds = period(match)
+            if bounds is None:
+                continue
+            before = text[max(0, match.start() - _CONTEXT) : match.start()]
+            due = bounds[0] if _STARTS_HERE.search(before) else bounds[1]
+            if _NAMES_BUDGET.search(before):
+                budget_references.append(due)
+            else:
+                firm.append(due)
+            read.append(match.span())
+        text = _blank_out(text, read)
+    found = firm or budget_references
+    return max(found) if found else None
+
+
+def _blank_out(text: str, spans: list[tuple[int, int]]) -> str:
+    pieces, position = [], 0
+    for start, end in spans:
+        pieces += [text[position:start], " " * (end - start)]
+        position = end
+    return "".join(pieces) + text[position:]
