@@ -83,7 +83,8 @@ TEMPLATES = [
     },
 ]
 
-VAR_DIR = BASE_DIR / "var"
+VAR_DIR = BASE_DIR / "var"  # git-ignored: the SQLite database and uploaded files
+VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'ilo_tracker.sqlite3'}", conn_max_age=60
