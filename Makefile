@@ -8,16 +8,14 @@ APT_PACKAGES := gettext fonts-dejavu-core fonts-dejavu-extra libpango-1.0-0 libp
 APT_TEST_PACKAGES := postgresql chromium poppler-utils
 PYTEST := $(BIN)/pytest
 
-.PHONY: run setup install system-packages system-test-packages assets messages lint test test-sqlite test-postgres worker
+.PHONY: run setup install system-packages system-test-packages assets static messages lint test test-sqlite test-postgres
 
 run: setup
 	@$(BIN)/python manage.py create_demo_users
 	$(BIN)/python manage.py db_worker & trap 'kill $$!' EXIT; \
 	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-setup: install assets messages
-	mkdir -p var
-	$(BIN)/python manage.py collectstatic --no-input -v0
+setup: install assets messages static
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_reference_data
 
@@ -45,6 +43,9 @@ node_modules/.package-lock.json: package.json
 
 assets: node_modules/.package-lock.json
 
+static: install assets
+	$(BIN)/python manage.py collectstatic --no-input -v0
+
 messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
 
@@ -53,7 +54,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run -v1
 
-test: system-test-packages install assets messages lint test-sqlite test-postgres
+test: system-test-packages install assets messages static lint test-sqlite test-postgres
 	@echo "All checks and both test runs passed."
 
 test-sqlite:
