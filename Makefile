@@ -18,6 +18,7 @@ run: setup
 setup: install assets messages static
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_reference_data
+	$(BIN)/python manage.py load_demo_plans
 
 # Debian packages the app needs (root only; skipped when already present).
 system-packages:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .admin_import import import_urls
 from .models import ActionLine, Part, Plan, Question, StatusUpdate, Unit
 
 
@@ -51,6 +52,10 @@ class PlanAdmin(admin.ModelAdmin):
     list_filter = ["language", "committee"]
     search_fields = ["symbol", "title"]
     inlines = [PartInline]
+    change_list_template = "admin/measures/plan/change_list.html"
+
+    def get_urls(self):
+        return import_urls(self) + super().get_urls()
 
 
 @admin.register(Part)

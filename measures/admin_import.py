@@ -1,0 +1,203 @@
+"""Import a plan from Excel in the admin: upload → preview → confirm.
+
+The upload is kept in a temporary file named by a random token that only the uploader's
+session knows, so confirming re-reads the very bytes previewed. Nothing is written before
+the administrator confirms; the confirmed import runs in one transaction.
+"""
+
+import secrets
+import tempfile
+import time
+from functools import partial
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from measures.importing import (
+    ImportRefused,
+    compare_plan,
+    import_plan,
+    read_plan,
+    write_blank_template,
+)
+from measures.importing.summary import kind_label
+from measures.importing.tasks import import_stored_workbook
+from measures.importing.workbook import check_size
+from measures.policy import can_import_plans, require
+
+UPLOAD_DIR = Path(tempfile.gettempdir()) / "ilo_tracker_imports"
+SESSION_KEY = "plan_imports"
+UPLOAD_LIFETIME = 24 * 3600
+# The preview lists the plan's lines up to this number; a larger plan is summarised.
+PREVIEW_LINES = 1000
+# A confirmed file with more rows than this is imported by the task worker.
+BACKGROUND_ROWS = 3000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Workbook (.xlsx)"))
+    symbol = forms.CharField(
+        label=gettext_lazy("GB symbol"),
+        required=False,
+        max_length=40,
+        help_text=gettext_lazy(
+            "Only needed when the file's title rows name none, e.g. GB.279/TC/2."
+        ),
+    )
+
+
+def import_urls(model_admin):
+    def view(function):
+        return model_admin.admin_site.admin_view(partial(function, model_admin=model_admin))
+
+    return [
+        path("import/", view(upload), name="measures_plan_import"),
+        path("import/<str:token>/", view(preview), name="measures_plan_import_preview"),
+        path("template.xlsx", view(blank_template), name="measures_plan_template"),
+    ]
+
+
+def _context(request, model_admin, **context):
+    return {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        **context,
+    }
+
+
+def upload(request, model_admin):
+    require(can_import_plans(request.user))
+    form = UploadForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        workbook = form.cleaned_data["file"]
+        try:
+            check_size(workbook.size, workbook.name)
+        except ImportRefused as refused:
+            problems = refused.problems
+        else:
+            token = _store(workbook)
+            request.session.setdefault(SESSION_KEY, {})[token] = {
+                "name": workbook.name,
+                "symbol": form.cleaned_data["symbol"],
+            }
+            request.session.modified = True
+            return redirect("admin:measures_plan_import_preview", token=token)
+    return render(
+        request,
+        "admin/measures/plan/import_upload.html",
+        _context(request, model_admin, form=form, problems=problems, title=_("Import a plan")),
+    )
+
+
+def preview(request, model_admin, token):
+    require(can_import_plans(request.user))
+    stored = request.session.get(SESSION_KEY, {}).get(token)
+    path = UPLOAD_DIR / f"{token}.xlsx"
+    if stored is None or not path.is_file():
+        raise Http404(_("This upload is no longer available: upload the file again."))
+    if request.method == "POST":
+        return _confirm(request, token, stored, path)
+    context = _context(request, model_admin, title=_("Import a plan: preview"), token=token)
+    try:
+        parsed = read_plan(path.read_bytes(), stored["name"], stored["symbol"])
+    except ImportRefused as refused:
+        context["problems"] = refused.problems
+        return render(request, "admin/measures/plan/import_preview.html", context)
+    stored["rows"] = parsed.row_count
+    request.session.modified = True
+    changes = compare_plan(parsed)
+    context.update(
+        parsed=parsed,
+        changes=changes,
+        counts=[(kind_label(kind), count) for kind, count in changes.counts.items()],
+        unread=parsed.unread_timelines(),
+        removable=[m for m in changes.missing if not m.kept],
+        plan_rows=_plan_rows(parsed),
+        background=parsed.row_count > BACKGROUND_ROWS,
+        confirm_url=reverse("admin:measures_plan_import_preview", args=[token]),
+    )
+    return render(request, "admin/measures/plan/import_preview.html", context)
+
+
+def _confirm(request, token, stored, path):
+    """Import the previewed bytes; a large file goes to the task worker."""
+    request.session[SESSION_KEY].pop(token, None)
+    request.session.modified = True
+    delete_missing = bool(request.POST.get("delete_missing"))
+    if stored.get("rows", 0) > BACKGROUND_ROWS:
+        import_stored_workbook.enqueue(str(path), stored["name"], stored["symbol"], delete_missing)
+        messages.info(
+            request,
+            _(
+                "%(file)s (%(rows)s rows) is being imported in the background; the plan "
+                "appears in this list when it is done (see Task results for its progress)."
+            )
+            % {"file": stored["name"], "rows": number_format(stored["rows"], force_grouping=True)},
+        )
+        return redirect("admin:measures_plan_changelist")
+    try:
+        parsed = read_plan(path.read_bytes(), stored["name"], stored["symbol"])
+        changes = import_plan(parsed, delete_missing=delete_missing)
+    except ImportRefused as refused:
+        for problem in refused.problems:
+            messages.error(request, str(problem))
+        return redirect("admin:measures_plan_import")
+    finally:
+        path.unlink(missing_ok=True)
+    messages.success(
+        request,
+        _("%(plan)s imported from %(file)s.") % {"plan": parsed.symbol, "file": stored["name"]},
+    )
+    return redirect("admin:measures_plan_change", changes.plan.pk)
+
+
+def blank_template(request, model_admin):
+    require(can_import_plans(request.user))
+    language = (get_language() or "fr")[:2]
+    response = HttpResponse(
+        write_blank_template(
+            language if language in ("fr", "en", "es") else "fr", timezone.localdate()
+        ),
+        content_type=XLSX,
+    )
+    response["Content-Disposition"] = 'attachment; filename="plan-template.xlsx"'
+    return response
+
+
+def _store(workbook):
+    UPLOAD_DIR.mkdir(mode=0o700, exist_ok=True)
+    too_old = time.time() - UPLOAD_LIFETIME
+    for old in UPLOAD_DIR.glob("*.xlsx"):
+        if old.stat().st_mtime < too_old:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(24)
+    with (UPLOAD_DIR / f"{token}.xlsx").open("wb") as target:
+        for chunk in workbook.chunks():
+            target.write(chunk)
+    return token
+
+
+def _plan_rows(parsed):
+    """The plan as it will look, cut after PREVIEW_LINES lines: (parts, lines left out)."""
+    shown, parts = 0, []
+    total = sum(len(q.lines) for _part, q in parsed.questions())
+    for part in parsed.parts:
+        questions = []
+        for question in part.questions:
+            if shown >= PREVIEW_LINES:
+                break
+            lines = question.lines[: PREVIEW_LINES - shown]
+            shown += len(lines)
+            questions.append((question, lines))
+        parts.append((part, questions))
+    return parts, total - shown

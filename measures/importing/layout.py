@@ -1,0 +1,380 @@
+"""Recognise a plan in the rows of a workbook: title, parts, questions, lines, output links.
+
+Rules (see docs/importing.md): the header row is found by its titles; a row whose only text
+starts with "Partie"/"Objectif prioritaire"… is a part; a question cell starts with its code
+and the rows below it with an empty question cell add to it; a sentence such as "Les mesures
+proposées 1.1 et 1.2 concernent…" starts a group of output lines.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from measures.timelines import fold, read_timeline
+
+from .headers import LINES, QUESTION, STATUS, SYMBOL, TIMELINE, Header, find_header, folded_title
+from .parsed import OutputLink, ParsedLine, ParsedPart, ParsedPlan, ParsedQuestion
+from .workbook import ImportRefused, Problem, read_workbook
+
+BULLETS = ("-", "–", "—", "•", "·")
+_DITTO = {'"', "“", "”", "〃", "''", "idem", "id.", "«»", "« »"}
+_PART = re.compile(
+    r"^(?:partie|part|parte|objectif prioritaire|priority objective|objetivo prioritario)"
+    r"\s+(?P<number>[ivxlc]+|\d+)\b"
+)
+_CODE = re.compile(r"^(?P<code>\d+\s*[a-z]\)|\d+(?:\.\d+)+\.?|\d+\.|[a-z]\))(?:\s+|$)(?P<rest>.*)")
+_GROUP = re.compile(
+    r"^(?:les mesures proposees|la mesure proposee|proposed actions?|las medidas propuestas"
+    r"|la medida propuesta)\s+(?P<codes>.*?)\s+(?:concern|relat|se refier|guarda|correspond)"
+)
+_OUTPUT = re.compile(
+    r"^(?P<frameworks>(?:(?:p ?& ?b|programme et budget|programme and budget"
+    r"|programa y presupuesto)\s+(?:(?:pour|for|para)\s+)?\d{4}-\d{2,4}[\s,]*"
+    r"(?:(?:et|and|y)\s+)?)+)"
+    r"(?:produit|output|producto)\s+(?P<code>[a-z]?\.?\d+(?:\.\d+)?|[a-z]\.\d+)\b"
+)
+_BIENNIUM = re.compile(r"(\d{4})-(\d{2,4})")
+
+
+@dataclass
+class _Row:
+    """The cells of one row of a question, split into paragraphs."""
+
+    sheet: str
+    number: int
+    header: Header
+    cells: dict[str, list[str]]
+
+
+def read_plan(data: bytes, filename: str, symbol: str = "") -> ParsedPlan:
+    """Read a workbook into a ParsedPlan, or raise ImportRefused naming every problem."""
+    sheets = read_workbook(data, filename)
+    return _Reader(filename, symbol).read(sheets)
+
+
+class _Reader:
+    def __init__(self, filename, symbol):
+        self.filename = filename
+        self.given_symbol = symbol.strip()
+        self.title_texts = []
+        self.errors = []
+        self.warnings = []
+        self.parts = []
+        self.part = None
+        self.question = None
+        self.rows = []  # the current question's rows
+        self.group = None  # the questions of the current output group
+        self.heading = None
+        self.language = None
+
+    def problem(self, message, sheet, row, column=None):
+        return Problem(self.filename, sheet, row, column, message)
+
+    def read(self, sheets):
+        row_count = 0
+        for sheet in sheets:
+            row_count += len(sheet.rows)
+            header = None
+            for number, cells in sheet.rows:
+                if header is None:
+                    header = find_header(number, cells)
+                    if header is None:
+                        self.title_texts.extend(cells.values())
+                    else:
+                        self.language = self.language or header.language
+                        if STATUS in header.columns and header.as_of is None:
+                            self.errors.append(
+                                self.problem(
+                                    _(
+                                        "the status column title names no date (e.g. “Etat des "
+                                        "travaux au 31 août 2000”)."
+                                    ),
+                                    sheet.name,
+                                    number,
+                                    header.columns[STATUS],
+                                )
+                            )
+                    continue
+                self.read_row(sheet.name, header, number, cells)
+            if header is None and sheet.rows:
+                self.warnings.append(
+                    self.problem(
+                        _("no header row on this sheet: it was not read."), sheet.name, 1, 1
+                    )
+                )
+        self.finish_question()
+        if self.language is None:
+            name = sheets[0].name if sheets else None
+            self.errors.append(
+                self.problem(
+                    _(
+                        "no header row found: one row must title the columns, e.g. “Questions”, "
+                        "“Contexte et lignes d'action”, “Calendrier”."
+                    ),
+                    name,
+                    1,
+                    1,
+                )
+            )
+        symbol, title = self.symbol_and_title(sheets)
+        if self.errors:
+            raise ImportRefused(self.errors)
+        session = SYMBOL.match(symbol)
+        return ParsedPlan(
+            filename=self.filename,
+            symbol=symbol,
+            title=title,
+            session=int(session["session"]) if session else None,
+            committee=(session["committee"] or "") if session else "",
+            language=self.language,
+            parts=self.parts,
+            warnings=self.warnings,
+            row_count=row_count,
+        )
+
+    def symbol_and_title(self, sheets):
+        written = next((m for text in self.title_texts if (m := SYMBOL.search(text))), None)
+        if written is None:
+            if not self.given_symbol:
+                self.errors.append(
+                    self.problem(
+                        _(
+                            "no GB symbol (e.g. GB.279/TC/2) in the title rows above the header: "
+                            "write one there or give the symbol."
+                        ),
+                        sheets[0].name if sheets else None,
+                        1,
+                        1,
+                    )
+                )
+            return self.given_symbol, self.given_symbol
+        title_text = next(text for text in self.title_texts if written.group() in text)
+        title = title_text.replace(written.group(), "", 1).strip(" –—-:\n") or written.group()
+        if self.given_symbol and self.given_symbol != written.group():
+            self.warnings.append(
+                self.problem(
+                    _("the file names the plan %(written)s, not %(given)s: %(written)s is used.")
+                    % {"written": written.group(), "given": self.given_symbol},
+                    sheets[0].name,
+                    None,
+                )
+            )
+        return written.group(), title
+
+    # ---------------------------------------------------------------- row by row
+
+    def read_row(self, sheet, header, number, cells):
+        if folded_title_set(cells) <= header.titles:
+            return  # the header repeated on a new page
+        if len(cells) == 1:
+            ((column, text),) = cells.items()
+            if self.read_single_text(sheet, number, column, text):
+                return
+        self.group = None
+        question_text = cells.get(header.columns[QUESTION], "")
+        if question_text:
+            self.start_question(sheet, header, number, question_text)
+        elif self.question is None:
+            for kind in (TIMELINE, STATUS, LINES):
+                column = header.columns.get(kind)
+                if column in cells:
+                    self.errors.append(
+                        self.problem(
+                            _("this cell has no question above it."), sheet, number, column
+                        )
+                    )
+            return
+        self.rows.append(
+            _Row(
+                sheet,
+                number,
+                header,
+                {
+                    kind: cells.get(column, "").split("\n") if cells.get(column) else []
+                    for kind, column in header.columns.items()
+                    if kind != QUESTION
+                },
+            )
+        )
+
+    def read_single_text(self, sheet, number, column, text):
+        """Part headings, output-group sentences and output lines; False for anything else."""
+        folded = fold(text)
+        part = _PART.match(folded)
+        if part:
+            self.finish_question()
+            self.start_part(part["number"].upper(), text)
+            return True
+        group = _GROUP.match(folded)
+        if group:
+            self.finish_question()
+            self.start_group(sheet, number, column, group["codes"])
+            return True
+        if self.group is not None and not _CODE.match(folded):
+            self.add_group_line(sheet, number, column, text)
+            return True
+        return False
+
+    def start_part(self, number, title):
+        self.group = None
+        same = next((p for p in self.parts if p.number == number), None)
+        if same is not None:
+            self.part = same  # the heading repeated after a page break
+            return
+        self.heading = None
+        self.part = ParsedPart(number, title)
+        self.parts.append(self.part)
+
+    def start_question(self, sheet, header, number, text):
+        self.finish_question()
+        first, *more = text.split("\n")
+        code = _CODE.match(first)
+        if code is None:
+            self.errors.append(
+                self.problem(
+                    _("a question cell must start with its code, e.g. “1 a)”, “1.”, “1.1”, “a)”."),
+                    sheet,
+                    number,
+                    header.columns[QUESTION],
+                )
+            )
+            return
+        if self.part is None:
+            self.part = ParsedPart("1", "")
+            self.parts.append(self.part)
+        code_text = " ".join(code["code"].split())
+        if any(q.code == code_text for q in self.part.questions):
+            self.errors.append(
+                self.problem(
+                    _("question %(code)s appears twice in this part.") % {"code": code_text},
+                    sheet,
+                    number,
+                    header.columns[QUESTION],
+                )
+            )
+        title = "\n".join([code["rest"].strip(), *more]).strip()
+        self.question = ParsedQuestion(code_text, title, sheet, number)
+        self.rows = []
+
+    def start_group(self, sheet, number, column, codes_text):
+        codes = re.findall(r"\d+(?:\.\d+)*", codes_text)
+        questions = {q.code.rstrip("."): q for q in (self.part.questions if self.part else [])}
+        self.group = []
+        for code in codes:
+            if code in questions:
+                self.group.append(questions[code])
+            else:
+                self.warnings.append(
+                    self.problem(
+                        _("this sentence names measure %(code)s, which is not in this part.")
+                        % {"code": code},
+                        sheet,
+                        number,
+                        column,
+                    )
+                )
+
+    def add_group_line(self, sheet, number, column, text):
+        output = _OUTPUT.match(fold(text))
+        for question in self.group:
+            if output is None:
+                question.outputs_note = "\n".join(filter(None, [question.outputs_note, text]))
+                continue
+            for first_year, last_year in _BIENNIUM.findall(output["frameworks"]):
+                question.outputs.append(
+                    OutputLink(
+                        f"P&B {first_year}-{last_year[-2:]}",
+                        output["code"].upper(),
+                        sheet,
+                        number,
+                        column,
+                    )
+                )
+
+    # ---------------------------------------------------------- ending a question
+
+    def finish_question(self):
+        question, rows = self.question, self.rows
+        self.question, self.rows = None, []
+        if question is None:
+            return
+        if not any(any(row.cells.values()) for row in rows):
+            question.is_heading = True
+            self.heading = question
+        elif self.heading is not None:
+            question.heading_code = self.heading.code
+        self.read_lines(question, rows)
+        for kind in (TIMELINE, STATUS):
+            self.spread(question, rows, kind)
+        for line in question.lines:
+            line.deadline = read_timeline(line.timeline or question.timeline)
+        self.part.questions.append(question)
+
+    def read_lines(self, question, rows):
+        """Bullet paragraphs are lines, those before the first the context; else a row a line."""
+        paragraphs = [(row, text) for row in rows for text in row.cells.get(LINES, [])]
+        lines, context, pending = [], [], []
+        if any(is_bullet(text) for _row, text in paragraphs):
+            for row, text in paragraphs:
+                if is_bullet(text):
+                    lines.append((row, [*pending, text]))
+                    pending = []
+                elif lines:
+                    pending.append(text)  # a sub-heading introducing the next bullets
+                else:
+                    context.append(text)
+            if pending:
+                lines[-1][1].extend(pending)
+        else:
+            lines = [(row, row.cells[LINES]) for row in rows if row.cells.get(LINES)]
+        question.context = "\n".join(context)
+        question.lines = [
+            ParsedLine("\n".join(texts), row.sheet, row.number) for row, texts in lines
+        ]
+
+    def spread(self, question, rows, kind):
+        """One paragraph per line of its row goes to each line; otherwise to the whole question."""
+        whole, previous = [], None
+        for row in rows:
+            paragraphs = []
+            for text in row.cells.get(kind, []):
+                if text.casefold() in _DITTO:
+                    if previous is None:
+                        self.warnings.append(
+                            self.problem(
+                                _("a ditto mark with nothing above it to repeat."),
+                                row.sheet,
+                                row.number,
+                                row.header.columns[kind],
+                            )
+                        )
+                    else:
+                        text = previous
+                paragraphs.append(text)
+                previous = text
+            if not paragraphs:
+                continue
+            own = [
+                line
+                for line in question.lines
+                if (line.sheet, line.row) == (row.sheet, row.number)
+            ]
+            if len(own) == len(paragraphs):
+                for line, text in zip(own, paragraphs, strict=True):
+                    setattr(line, kind, text)
+                    if kind == STATUS:
+                        line.as_of = row.header.as_of
+            else:
+                whole.extend(paragraphs)
+                if kind == STATUS:
+                    question.as_of = question.as_of or row.header.as_of
+        setattr(question, kind, "\n".join(whole))
+
+
+def is_bullet(text):
+    return text.startswith(BULLETS)
+
+
+def folded_title_set(cells):
+    return {folded_title(text) for text in cells.values()}

@@ -1,0 +1,86 @@
+"""What the reader makes of a workbook: the plan as plain data, before any database access."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from measures.timelines import UNREAD, Deadline, read_timeline
+
+from .workbook import Problem
+
+
+@dataclass
+class ParsedLine:
+    text: str
+    sheet: str
+    row: int
+    timeline: str = ""
+    status: str = ""
+    as_of: date | None = None
+    deadline: Deadline = Deadline(UNREAD)
+
+
+@dataclass
+class OutputLink:
+    framework: str  # "P&B 2020-21"
+    code: str  # "1.1"
+    sheet: str
+    row: int
+    column: int
+
+
+@dataclass
+class ParsedQuestion:
+    code: str
+    title: str
+    sheet: str
+    row: int
+    context: str = ""
+    is_heading: bool = False
+    heading_code: str | None = None
+    timeline: str = ""
+    status: str = ""
+    as_of: date | None = None
+    lines: list[ParsedLine] = field(default_factory=list)
+    outputs: list[OutputLink] = field(default_factory=list)
+    outputs_note: str = ""
+
+
+@dataclass
+class ParsedPart:
+    number: str
+    title: str
+    questions: list[ParsedQuestion] = field(default_factory=list)
+
+
+@dataclass
+class ParsedPlan:
+    filename: str
+    symbol: str
+    title: str
+    session: int | None
+    committee: str
+    language: str
+    parts: list[ParsedPart]
+    warnings: list[Problem]
+    row_count: int
+
+    def questions(self):
+        return [(part, q) for part in self.parts for q in part.questions]
+
+    def unread_timelines(self):
+        """(where, text) of every timeline written in the file that could not be read."""
+        found = []
+        for _part, question in self.questions():
+            if question.timeline and read_timeline(question.timeline).kind == UNREAD:
+                found.append(
+                    (
+                        Problem(self.filename, question.sheet, question.row, None, ""),
+                        question.timeline,
+                    )
+                )
+            for line in question.lines:
+                if line.timeline and line.deadline.kind == UNREAD:
+                    found.append(
+                        (Problem(self.filename, line.sheet, line.row, None, ""), line.timeline)
+                    )
+        return found

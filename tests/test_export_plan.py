@@ -1,0 +1,87 @@
+"""export_plan writes a plan in the layout import_plan reads, with the same cell values back."""
+
+import datetime
+import io
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from measures.importing import read_plan, write_blank_template
+from measures.models import Plan
+from tests.factories import make_line, make_plan
+
+FIXTURES = settings.BASE_DIR / "fixtures"
+
+
+def cell_values(path):
+    return [[cell.value for cell in row] for row in load_workbook(path).active.iter_rows()]
+
+
+def export(symbol, path):
+    call_command("export_plan", symbol, "-o", str(path), stdout=io.StringIO())
+    return cell_values(path)
+
+
+def empty_database():
+    Plan.objects.all().delete()
+
+
+@pytest.mark.parametrize(
+    ("name", "symbol"),
+    [("GB.279-TC-2.xlsx", "GB.279/TC/2"), ("GB.341-POL-4.xlsx", "GB.341/POL/4")],
+)
+def test_round_trip_gives_the_same_cell_values(reference_data, tmp_path, name, symbol):
+    call_command("import_plan", str(FIXTURES / name), stdout=io.StringIO())
+    first = export(symbol, tmp_path / "first.xlsx")
+    empty_database()
+    call_command("import_plan", str(tmp_path / "first.xlsx"), stdout=io.StringIO())
+    second = export(symbol, tmp_path / "second.xlsx")
+    assert second == first
+    assert len(first) > 40
+
+
+def test_export_keeps_the_annex_layout(reference_data, tmp_path):
+    call_command("import_plan", str(FIXTURES / "GB.279-TC-2.xlsx"), stdout=io.StringIO())
+    rows = export("GB.279/TC/2", tmp_path / "plan.xlsx")
+    assert rows[2] == [
+        "Questions",
+        "Contexte et lignes d'action",
+        "Calendrier",
+        "Etat des travaux au 31 août 2000",
+    ]
+    assert rows[3][0].startswith("Partie I – ")
+    assert rows[6][0].startswith("1 b) Mettre au point un cadre commun")
+    assert (
+        rows[6][2] == "De manière continue\n"
+        "Terminé en mars 2001 pour le programme et budget 2002-03\n"
+        "Début immédiat"
+    )
+
+
+def test_text_that_looks_like_a_formula_is_exported_as_text(db, tmp_path):
+    plan = make_plan(symbol="GB.906/TC/1", lines=0)
+    make_line(
+        plan.parts.get().questions.get(),
+        text='=HYPERLINK("http://evil","clic")',
+        timeline="+1 mai 2000",
+    )
+    export("GB.906/TC/1", tmp_path / "plan.xlsx")
+    sheet = load_workbook(tmp_path / "plan.xlsx").active
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value]
+    assert "f" not in {cell.data_type for cell in cells}
+    assert '=HYPERLINK("http://evil","clic")' in {cell.value for cell in cells}
+
+
+def test_unknown_plan_is_an_error(db, tmp_path):
+    with pytest.raises(Exception, match="No plan GB.1/X/1"):
+        call_command("export_plan", "GB.1/X/1", "-o", str(tmp_path / "x.xlsx"))
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "es"])
+def test_blank_template_is_read_by_the_importer(language):
+    plan = read_plan(
+        write_blank_template(language, datetime.date(2026, 11, 25)), "t.xlsx", symbol="GB.907/TC/1"
+    )
+    assert (plan.language, plan.parts) == (language, [])

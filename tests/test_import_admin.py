@@ -1,0 +1,149 @@
+"""The admin import: upload → preview (nothing written) → confirm; administrators only."""
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from measures.models import ActionLine, Plan
+
+from .test_import_workbooks import PART_I, make_workbook
+
+pytestmark = pytest.mark.django_db
+
+ROWS = [
+    PART_I,
+    [
+        "1 a) Question",
+        "Contexte:\n- ligne un\n- ligne deux",
+        "Mai 2000\nImmédiatement",
+        "Fait\nEn cours",
+    ],
+]
+
+
+def upload(client, data, name="plan.xlsx", symbol=""):
+    return client.post(
+        reverse("admin:measures_plan_import"),
+        {"file": SimpleUploadedFile(name, data), "symbol": symbol},
+    )
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def test_changelist_offers_import_and_blank_template(admin_client):
+    page = admin_client.get(reverse("admin:measures_plan_changelist")).content.decode()
+    assert reverse("admin:measures_plan_import") in page and "Import from Excel" in page
+    assert "Download blank template" in page
+    response = admin_client.get(reverse("admin:measures_plan_template"))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert response.content.startswith(b"PK")
+
+
+def test_upload_preview_confirm(admin_client, reference_data):
+    data = (settings.BASE_DIR / "fixtures" / "GB.279-TC-2.xlsx").read_bytes()
+    response = upload(admin_client, data, "GB.279-TC-2.xlsx")
+    assert response.status_code == 302
+    preview_url = response["Location"]
+
+    page = admin_client.get(preview_url).content.decode()
+    assert not Plan.objects.exists()  # nothing written before confirm
+    assert "GB.279/TC/2" in page and "Nothing has been written yet." in page
+    assert "<td>78</td>" in page  # action lines to create
+    assert "GB.279-TC-2.xlsx, sheet &quot;Annexe&quot;, row 7</strong>: Début immédiat" in page
+    assert "Terminé en décembre 2000 → " in page  # the plan as it will look, with read deadlines
+
+    response = admin_client.post(preview_url)
+    plan = Plan.objects.get(symbol="GB.279/TC/2")
+    assert response["Location"] == reverse("admin:measures_plan_change", args=[plan.pk])
+    assert ActionLine.objects.count() == 78
+    # The stored upload is gone: confirming twice cannot import twice.
+    assert admin_client.post(preview_url).status_code == 404
+
+
+def test_refused_file_shows_located_problems_and_writes_nothing(admin_client):
+    rows = [PART_I, [None, None, "Mai 2000"]]
+    page = admin_client.get(
+        upload(admin_client, make_workbook(("Annexe", rows)))["Location"]
+    ).content.decode()
+    assert "The file was refused; nothing was written" in page
+    assert (
+        "plan.xlsx, sheet &quot;Annexe&quot;, row 5, column C</strong>: "
+        "this cell has no question above it." in page
+    )
+    assert not Plan.objects.exists()
+
+
+def test_too_big_upload_is_refused_on_the_form(admin_client, settings):
+    settings.IMPORT_MAX_BYTES = 100
+    response = upload(admin_client, make_workbook(("Annexe", ROWS)))
+    assert response.status_code == 200
+    assert "more than the limit of 100" in response.content.decode()
+
+
+def test_missing_lines_removed_only_when_ticked(admin_client):
+    admin_client.post(upload(admin_client, make_workbook(("Annexe", ROWS)))["Location"])
+    shorter = [PART_I, ["1 a) Question", "Contexte:\n- ligne un", "Mai 2000", "Fait"]]
+    preview_url = upload(admin_client, make_workbook(("Annexe", shorter)))["Location"]
+    page = admin_client.get(preview_url).content.decode()
+    assert "1 a): - ligne deux" in page and 'name="delete_missing"' in page
+    admin_client.post(preview_url)
+    assert ActionLine.objects.count() == 2
+
+    preview_url = upload(admin_client, make_workbook(("Annexe", shorter)))["Location"]
+    admin_client.post(preview_url, {"delete_missing": "1"})
+    assert list(ActionLine.objects.values_list("text", flat=True)) == ["- ligne un"]
+
+
+def test_only_administrators_may_import(client, admin_user, manager_user):
+    manager_user.is_staff = True
+    manager_user.save()
+    client.force_login(admin_user)
+    preview_url = upload(client, make_workbook(("Annexe", ROWS)))["Location"]
+    client.force_login(manager_user)
+    for url in (
+        reverse("admin:measures_plan_import"),
+        reverse("admin:measures_plan_template"),
+        preview_url,
+    ):
+        assert client.get(url).status_code == 403
+    assert client.post(preview_url).status_code == 403
+    assert upload(client, make_workbook(("Annexe", ROWS))).status_code == 403
+    assert not Plan.objects.exists()
+
+
+def test_an_upload_belongs_to_the_session_that_made_it(client, admin_user, django_user_model):
+    client.force_login(admin_user)
+    preview_url = upload(client, make_workbook(("Annexe", ROWS)))["Location"]
+    other = django_user_model.objects.create_superuser("root2", "r2@example.org", "pw-2026-x")
+    client.force_login(other)
+    assert client.post(preview_url).status_code == 404
+    assert not Plan.objects.exists()
+
+
+def test_upload_form_errors_are_tied_to_the_field(admin_client):
+    page = admin_client.post(
+        reverse("admin:measures_plan_import"), {"symbol": ""}
+    ).content.decode()
+    assert 'aria-describedby="id_file_error"' in page or 'aria-invalid="true"' in page
+    assert '<label for="id_file"' in page
+
+
+def test_large_files_are_imported_by_the_task_worker(admin_client, settings, monkeypatch):
+    monkeypatch.setattr("measures.admin_import.BACKGROUND_ROWS", 2)
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    preview_url = upload(admin_client, make_workbook(("Annexe", ROWS)))["Location"]
+    assert "imported in the background" in admin_client.get(preview_url).content.decode()
+    response = admin_client.post(preview_url, follow=True)
+    assert "is being imported in the background" in response.content.decode()
+    assert not Plan.objects.exists()  # queued, not run
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    preview_url = upload(admin_client, make_workbook(("Annexe", ROWS)))["Location"]
+    admin_client.get(preview_url)
+    admin_client.post(preview_url)
+    assert ActionLine.objects.count() == 2

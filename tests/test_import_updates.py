@@ -1,0 +1,156 @@
+"""Re-importing an edited file updates the plan in place and never loses what users entered."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+
+from measures.models import ActionLine, Plan, Question, StatusCategory, StatusUpdate
+
+from .test_import_workbooks import PART_I, make_workbook
+
+pytestmark = pytest.mark.django_db
+
+ORIGINAL = [
+    PART_I,
+    [
+        "1 a) Question",
+        "Contexte:\n- ligne un\n- ligne deux\n- ligne trois",
+        "Mai 2000\nJuin 2000\nEn cours",
+        "Fait\nEn cours\nRetardé",
+    ],
+    ["1 b) Autre", "- seule ligne", "Fin 2000", "Terminé"],
+]
+
+
+def run(tmp_path, rows, *args):
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(make_workbook(("Annexe", rows)))
+    out = io.StringIO()
+    call_command("import_plan", str(path), *args, stdout=out)
+    return out.getvalue()
+
+
+def lines():
+    return list(
+        ActionLine.objects.order_by("question__order", "order").values_list(
+            "pk", "text", "timeline"
+        )
+    )
+
+
+def test_an_edited_file_updates_lines_in_place(tmp_path):
+    run(tmp_path, ORIGINAL)
+    before = lines()
+    edited = [
+        PART_I,
+        [
+            "1 a) Question reformulée",
+            "Contexte:\n- ligne zéro\n- ligne un\n- ligne deux\n- ligne trois",
+            "Avril 2000\nMai 2000\nJuin 2000\nEn cours",
+            "Prévu\nFait\nEn cours\nRetardé",
+        ],
+        ORIGINAL[2],
+    ]
+    output = run(tmp_path, edited)
+    after = lines()
+    assert "action lines: 1 created, 3 updated, 1 unchanged, 0 missing" in output
+    # Lines are matched by text: the inserted line is new, the others keep their identity.
+    assert [pk for pk, *_ in after[1:]] == [pk for pk, *_ in before]
+    assert after[0][1:] == ("- ligne zéro", "Avril 2000")
+    assert Question.objects.get(code="1 a)").title == "Question reformulée"
+    assert "status updates: 1 created, 0 updated, 4 unchanged" in output
+
+
+def test_a_changed_status_is_added_as_a_newer_update(tmp_path):
+    run(tmp_path, ORIGINAL)
+    rows = [PART_I, ORIGINAL[1], ["1 b) Autre", "- seule ligne", "Fin 2000", "Retardé en 2001"]]
+    output = run(tmp_path, rows)
+    assert "status updates: 0 created, 1 updated, 3 unchanged" in output
+    narratives = StatusUpdate.objects.filter(action_line__text="- seule ligne").newest_first()
+    assert [u.narrative for u in narratives] == ["Retardé en 2001", "Terminé"]
+
+
+def test_app_updates_and_confirmed_categories_are_never_touched(tmp_path, staff_user):
+    run(tmp_path, ORIGINAL)
+    line = ActionLine.objects.get(text="- ligne deux")
+    entered = StatusUpdate.objects.create(
+        action_line=line,
+        as_of=datetime.date(2000, 9, 15),
+        category=StatusCategory.COMPLETED,
+        narrative="Fini.",
+        author=staff_user,
+    )
+    imported = StatusUpdate.objects.get(action_line__text="- ligne trois")
+    imported.category, imported.category_confirmed = StatusCategory.POSTPONED, True
+    imported.save()
+    rows = [
+        PART_I,
+        [
+            "1 a) Question",
+            "Contexte:\n- ligne un\n- ligne trois",
+            "Mai 2000\nEn cours",
+            "Fait\nRetardé",
+        ],
+        ORIGINAL[2],
+    ]
+    output = run(tmp_path, rows, "--delete-missing")
+    assert "kept: it has status updates entered in the app" in output
+    assert ActionLine.objects.filter(pk=line.pk).exists()
+    assert StatusUpdate.objects.get(pk=entered.pk).narrative == "Fini."
+    imported.refresh_from_db()
+    assert (imported.category, imported.category_confirmed) == (StatusCategory.POSTPONED, True)
+
+
+def test_missing_lines_are_removed_only_on_confirmation(tmp_path):
+    run(tmp_path, ORIGINAL)
+    shorter = [PART_I, ["1 a) Question", "Contexte:\n- ligne un", "Mai 2000", "Fait"]]
+    output = run(tmp_path, shorter)
+    assert (
+        "Missing from the file (kept: give --delete-missing to remove it): 1 a): - ligne deux"
+        in output
+    )
+    assert "Missing from the file (kept: give --delete-missing to remove it): 1 b) Autre" in output
+    assert ActionLine.objects.count() == 4
+    # Kept lines move after the file's lines, in their former order.
+    assert [t for _, t, _ in lines()][:3] == ["- ligne un", "- ligne deux", "- ligne trois"]
+    output = run(tmp_path, shorter, "--delete-missing")
+    assert "Missing from the file (removed): 1 a): - ligne deux" in output
+    assert [t for _, t, _ in lines()] == ["- ligne un"]
+    assert list(Question.objects.values_list("code", flat=True)) == ["1 a)"]
+
+
+def test_reordered_questions_and_lines_keep_their_identity(tmp_path):
+    run(tmp_path, ORIGINAL)
+    ids = dict(Question.objects.values_list("code", "pk"))
+    line_ids = {text: pk for pk, text, _ in lines()}
+    swapped = [
+        PART_I,
+        ORIGINAL[2],
+        [
+            "1 a) Question",
+            "Contexte:\n- ligne trois\n- ligne deux\n- ligne un",
+            "En cours\nJuin 2000\nMai 2000",
+            "Retardé\nEn cours\nFait",
+        ],
+    ]
+    output = run(tmp_path, swapped)
+    assert "status updates: 0 created, 0 updated, 4 unchanged" in output
+    assert list(Question.objects.order_by("order").values_list("code", "pk")) == [
+        ("1 b)", ids["1 b)"]),
+        ("1 a)", ids["1 a)"]),
+    ]
+    assert [(pk, text) for pk, text, _ in lines()][1:] == [
+        (line_ids[t], t) for t in ("- ligne trois", "- ligne deux", "- ligne un")
+    ]
+
+
+def test_dry_run_prints_the_summary_and_writes_nothing(tmp_path):
+    output = run(tmp_path, ORIGINAL, "--dry-run")
+    assert output.splitlines()[:3] == [
+        "GB.900/TC/1 (new plan), would be:",
+        "  parts: 1 created, 0 updated, 0 unchanged, 0 missing from the file",
+        "  questions: 2 created, 0 updated, 0 unchanged, 0 missing from the file",
+    ]
+    assert not Plan.objects.exists()

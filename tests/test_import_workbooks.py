@@ -1,0 +1,261 @@
+"""Reading workbook layouts: headers in three languages, parts, questions, lines, cells."""
+
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from measures.importing import read_plan
+
+HEADER_FR = [
+    "Questions",
+    "Contexte et lignes d'action",
+    "Calendrier",
+    "Etat des travaux au 31 août 2000",
+]
+
+
+def make_workbook(*sheets, title="GB.900/TC/1 – Plan d'essai"):
+    """Bytes of an .xlsx; each sheet is (name, rows), a row a list of cell values.
+
+    The title row and the French header are added above each sheet's rows unless the sheet
+    is given as (name, rows, False).
+    """
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows, *framed in sheets:
+        sheet = book.create_sheet(name)
+        if not framed or framed[0]:
+            sheet.append([title])
+            sheet.append([])
+            sheet.append(HEADER_FR)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def read(*sheets, **kwargs):
+    return read_plan(make_workbook(*sheets), "plan.xlsx", **kwargs)
+
+
+PART_I = ["Partie I – Rendre la coopération plus efficace"]
+
+
+def test_title_rows_name_the_plan_and_header_language_sets_it():
+    plan = read(("Annexe", [PART_I, ["1 a) Question", "- ligne", "Mai 2000"]]))
+    assert (plan.symbol, plan.title, plan.session, plan.committee) == (
+        "GB.900/TC/1",
+        "Plan d'essai",
+        900,
+        "TC",
+    )
+    assert plan.language == "fr"
+
+
+def test_header_found_in_any_order_language_case_and_accents():
+    rows = [
+        ["GB.901/POL/2 Implementation plan"],
+        ["  DEADLINE ", "status as at 31/08/2000", "Lines of action", "proposed ACTION"],
+        ["Priority objective 1 – Services"],
+        ["Mid 2021", "Done.", "Guidance is updated.", "1.1 Respond to needs"],
+    ]
+    plan = read(("Sheet", rows, False))
+    question = plan.parts[0].questions[0]
+    line = question.lines[0]
+    assert plan.language == "en"
+    assert (question.code, question.title) == ("1.1", "Respond to needs")
+    assert (line.text, line.timeline, line.status, str(line.as_of)) == (
+        "Guidance is updated.",
+        "Mid 2021",
+        "Done.",
+        "2000-08-31",
+    )
+
+
+def test_spanish_header_and_status_date():
+    rows = [
+        ["GB.902/PFA/3"],
+        [
+            "Cuestiones",
+            "Resultados esperados",
+            "Plazo",
+            "Estado de los trabajos al 31 de agosto de 2000",
+        ],
+        ["Parte I – Servicios"],
+        ["1. Medida", "Un resultado", "2021-2023", "En curso"],
+    ]
+    plan = read(("Hoja", rows, False))
+    assert plan.language == "es"
+    assert str(plan.parts[0].questions[0].lines[0].as_of) == "2000-08-31"
+
+
+def test_repeated_part_heading_and_header_after_a_page_break_are_skipped():
+    plan = read(
+        (
+            "Annexe",
+            [
+                PART_I,
+                ["1. Un programme cohérent"],
+                ["1 a) Première", "- ligne a", "Mai 2000"],
+                PART_I,
+                HEADER_FR,
+                ["1 b) Seconde", "- ligne b", "Juin 2000"],
+            ],
+        )
+    )
+    assert len(plan.parts) == 1
+    codes = [(q.code, q.is_heading, q.heading_code) for q in plan.parts[0].questions]
+    assert codes == [("1.", True, None), ("1 a)", False, "1."), ("1 b)", False, "1.")]
+
+
+def test_bullets_make_lines_and_the_paragraphs_before_them_the_context():
+    cell = "Le contexte.\nSuite du contexte:\n- première ligne;\nSous-titre\n- deuxième ligne."
+    plan = read(("A", [PART_I, ["1 a) Q", cell, "Mai 2000\nJuin 2000", 'Terminé\n"']]))
+    question = plan.parts[0].questions[0]
+    assert question.context == "Le contexte.\nSuite du contexte:"
+    assert [line.text for line in question.lines] == [
+        "- première ligne;",
+        "Sous-titre\n- deuxième ligne.",
+    ]
+    assert [line.timeline for line in question.lines] == ["Mai 2000", "Juin 2000"]
+    # A ditto mark repeats the paragraph above it.
+    assert [line.status for line in question.lines] == ["Terminé", "Terminé"]
+
+
+def test_a_cell_that_does_not_match_the_lines_belongs_to_the_whole_question():
+    plan = read(
+        ("A", [PART_I, ["1 a) Q", "- un\n- deux\n- trois", "[...]\nFin 2001", "En cours"]])
+    )
+    question = plan.parts[0].questions[0]
+    assert (question.timeline, question.status) == ("[...]\nFin 2001", "En cours")
+    assert {line.timeline for line in question.lines} == {""}
+    assert {str(line.deadline.due) for line in question.lines} == {"2001-12-31"}
+
+
+def test_without_bullets_each_row_is_a_line_and_empty_question_cells_continue():
+    plan = read(
+        (
+            "A",
+            [
+                PART_I,
+                ["1.1 Mesure", "Premier livrable", "2021-2023"],
+                [None, "Second livrable", "2021-2025"],
+                [None, None, None],
+                ["1.2 Autre", "Troisième", "2022"],
+            ],
+        )
+    )
+    first, second = plan.parts[0].questions
+    assert [(line.text, str(line.deadline.due)) for line in first.lines] == [
+        ("Premier livrable", "2023-12-31"),
+        ("Second livrable", "2025-12-31"),
+    ]
+    assert len(second.lines) == 1
+
+
+def test_merged_question_cell_spans_its_rows():
+    book = Workbook()
+    sheet = book.active
+    for row in (
+        ["GB.903/TC/1"],
+        [],
+        HEADER_FR[:3],
+        PART_I,
+        ["1.1 Mesure", "A", "2021"],
+        [None, "B", "2022"],
+    ):
+        sheet.append(row)
+    sheet.merge_cells("A5:A6")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    plan = read_plan(buffer.getvalue(), "merged.xlsx")
+    assert [line.text for line in plan.parts[0].questions[0].lines] == ["A", "B"]
+
+
+def test_a_plan_spread_over_several_sheets():
+    plan = read(
+        ("Partie I", [PART_I, ["1 a) Q", "- l1", "Mai 2000"]]),
+        ("Partie II", [["Partie II – Qualité"], ["1. R", "- l2", "Juin 2000"]]),
+        ("Notes", [["Some note with no header"]], False),
+    )
+    assert [part.number for part in plan.parts] == ["I", "II"]
+    assert [str(w) for w in plan.warnings] == [
+        'plan.xlsx, sheet "Notes", row 1, column A: no header row on this sheet: it was not read.'
+    ]
+
+
+def test_output_groups_link_questions_and_keep_other_lines_as_note():
+    plan = read(
+        (
+            "A",
+            [
+                ["Objectif prioritaire 1 – Services"],
+                ["1.1 Une", "L1", "2021"],
+                ["1.2 Deux", "L2", "2021"],
+                [
+                    "Les mesures proposées 1.1 et 1.2 concernent en particulier "
+                    "la stratégie et les produits suivants:"
+                ],
+                ["Stratégie de développement (GB.335/INS/9);"],
+                ["P&B 2020-21, P&B 2022-23, produit 1.1: Capacité accrue;"],
+                ["1.3 Trois", "L3", "2021"],
+            ],
+        )
+    )
+    one, two, three = plan.parts[0].questions
+    assert [(o.framework, o.code) for o in one.outputs] == [
+        ("P&B 2020-21", "1.1"),
+        ("P&B 2022-23", "1.1"),
+    ]
+    assert two.outputs_note == "Stratégie de développement (GB.335/INS/9);"
+    assert three.outputs == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "La mesure proposée 1.1 concerne en particulier les résultats et produits suivants:",
+        "Proposed action 1.1 relates in particular to the following outputs:",
+        "La medida propuesta 1.1 se refiere en particular a los productos siguientes:",
+    ],
+)
+def test_output_group_sentences_in_three_languages(sentence):
+    plan = read(
+        (
+            "A",
+            [
+                PART_I,
+                ["1.1 Une", "L1", "2021"],
+                [sentence],
+                ["P&B 2022-23, output A.4: Partnerships"],
+            ],
+        )
+    )
+    assert [(o.framework, o.code) for o in plan.parts[0].questions[0].outputs] == [
+        ("P&B 2022-23", "A.4")
+    ]
+
+
+def test_html_in_cells_is_stripped_to_plain_text():
+    cell = "<p>Texte <b>gras</b> &amp; P&B</p><script>alert(1)</script><br>- ligne <i>une</i>"
+    plan = read(("A", [PART_I, ["1 a) <em>Question</em>", cell, "Mai 2000"]]))
+    question = plan.parts[0].questions[0]
+    assert question.title == "Question"
+    assert question.context == "Texte gras & P&B"
+    assert question.lines[0].text == "- ligne une"
+
+
+def test_placeholders_are_kept_verbatim():
+    plan = read(("A", [PART_I, ["1 a) Q", "- un\n- deux", "[...]\nMai 2000"]]))
+    assert [line.timeline for line in plan.parts[0].questions[0].lines] == ["[...]", "Mai 2000"]
+
+
+def test_symbol_given_when_the_file_names_none():
+    plan = read_plan(
+        make_workbook(("A", [PART_I, ["1 a) Q", "- l", "Mai 2000"]]), title="Plan"),
+        "p.xlsx",
+        symbol="GB.904/TC/1",
+    )
+    assert plan.symbol == "GB.904/TC/1"
