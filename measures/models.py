@@ -248,6 +248,10 @@ class StatusUpdateQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-as_of", "-entered_at", "-pk")
 
+    def about_line(self, line):
+        """The updates that count for a line: its own and those about its whole question."""
+        return self.filter(Q(action_line=line) | Q(question_id=line.question_id))
+
 
 class StatusUpdate(models.Model):
     """What was reported as of a date, about one action line or one whole question.
@@ -308,3 +312,59 @@ class StatusUpdate(models.Model):
 
     def __str__(self):
         return f"{self.as_of}: {self.get_category_display() or '—'}"
+
+
+class ReportingRoundQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False)
+
+
+class ReportingRound(models.Model):
+    """A plan's status "as of" a date, reported to the Governing Body.
+
+    Once published, no update on or before its date may be added to the plan, so the published
+    annex never changes.
+    """
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="rounds")
+    as_of = models.DateField(_("as of"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="published_rounds",
+        verbose_name=_("published by"),
+    )
+
+    objects = ReportingRoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "-as_of"]
+        verbose_name = _("reporting round")
+        verbose_name_plural = _("reporting rounds")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "as_of"], name="round_as_of_unique"),
+            models.CheckConstraint(
+                condition=(
+                    Q(published_at__isnull=True, published_by__isnull=True)
+                    | Q(published_at__isnull=False, published_by__isnull=False)
+                ),
+                name="round_published_at_and_by_together",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} {self.as_of}"
+
+    @property
+    def is_published(self):
+        return self.published_at is not None
+
+    @staticmethod
+    def closed_until(plan):
+        """The date of the plan's latest published round: updates on or before it are refused."""
+        latest = ReportingRound.objects.published().filter(plan=plan).order_by("-as_of").first()
+        return latest.as_of if latest else None

@@ -6,6 +6,9 @@ everything, including imports and the Django admin.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from .models import ActionLine, Plan, ReportingRound
 
 STAFF_GROUP = "Secretariat staff"
 MANAGERS_GROUP = "Managers"
@@ -32,6 +35,14 @@ def can_update_line(user, line):
     return line.units.filter(members=user).exists()
 
 
+def can_update_question(user, question):
+    """An update about a whole question speaks for all its lines: they must all be the user's."""
+    if is_manager(user):
+        return True
+    lines = question.lines.all()
+    return lines.exists() and not lines.exclude(units__members=user).exists()
+
+
 def can_publish_round(user):
     return is_manager(user)
 
@@ -44,3 +55,25 @@ def require(allowed):
     """Raise 403 unless `allowed`: for views, so a forbidden action is never a silent no-op."""
     if not allowed:
         raise PermissionDenied
+
+
+def plan_for_user(user, plan_id):
+    require(can_read_plans(user))
+    return get_object_or_404(Plan, pk=plan_id)
+
+
+def line_for_user(user, line_id, *, to_update=False):
+    """The line with its question, part and plan; 403 when `to_update` and the user may not."""
+    require(can_read_plans(user))
+    line = get_object_or_404(
+        ActionLine.objects.select_related("question__heading", "question__part__plan"),
+        pk=line_id,
+    )
+    if to_update:
+        require(can_update_line(user, line))
+    return line
+
+
+def round_for_publisher(user, round_id):
+    require(can_publish_round(user))
+    return get_object_or_404(ReportingRound.objects.select_related("plan"), pk=round_id)

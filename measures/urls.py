@@ -4,4 +4,9 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("plans/<int:plan_id>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:plan_id>/rounds/", views.round_create, name="round_create"),
+    path("rounds/<int:round_id>/publish/", views.round_publish, name="round_publish"),
+    path("lines/<int:line_id>/", views.line_detail, name="line_detail"),
+    path("lines/<int:line_id>/updates/", views.line_update, name="line_update"),
 ]

@@ -1,0 +1,233 @@
+"""The pages staff read: "My measures", a plan as of a date, an action line with its history."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.contrib.auth.models import User
+
+from measures.models import (
+    ActionLine,
+    DeadlineKind,
+    Part,
+    Plan,
+    Question,
+    StatusCategory,
+    StatusUpdate,
+)
+from outcomes.models import Framework, Outcome, Output
+from tests.factories import make_line, make_plan, make_update
+
+TODAY = datetime.date(2000, 9, 15)
+AUG_31 = datetime.date(2000, 8, 31)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    """Today is 15 September 2000 in every test of the status pages."""
+    with time_machine.travel(datetime.datetime(2000, 9, 15, 10, 0, tzinfo=datetime.UTC)):
+        yield
+
+
+@pytest.fixture
+def plan(pardev, program_unit):
+    """One part: heading question 1 over question 1 a) (two PARDEV lines), then 2 (PROGRAM)."""
+    plan = make_plan(symbol="GB.279/TC/2", questions=0, title="Plan de mise en œuvre")
+    part = plan.parts.get()
+    heading = Question.objects.create(
+        part=part, order=1, code="1", title="Mobilisation des ressources", is_heading=True
+    )
+    first = Question.objects.create(
+        part=part, order=2, code="1 a)", title="Partenariats", heading=heading,
+        context="Le Conseil a demandé…", timeline="Pour toute la question : 2000-01",
+    )  # fmt: skip
+    make_line(first, text="Réunion des donateurs", due=datetime.date(2000, 9, 1), units=[pardev])
+    make_line(first, text="Rapport annuel", due=datetime.date(2000, 10, 1), units=[pardev])
+    second = Question.objects.create(part=part, order=3, code="2", title="Programmation")
+    make_line(second, text="Revue des programmes", kind=DeadlineKind.ONGOING, due=None,
+              timeline="En cours", units=[program_unit])  # fmt: skip
+    return plan
+
+
+def lines_of(plan):
+    return ActionLine.objects.filter(question__part__plan=plan).in_print_order()
+
+
+def test_home_lists_my_units_lines_by_plan_with_counts_and_marks(client, staff_user, plan):
+    client.force_login(staff_user)
+    page = client.get("/").content.decode()
+    assert "Réunion des donateurs" in page and "Rapport annuel" in page
+    assert "Revue des programmes" not in page  # PROGRAM's line
+    assert "GB.279/TC/2" in page
+    counts = client.get("/").context["counts"]
+    assert counts == {"lines": 2, "overdue": 1, "due_soon": 1, "no_status": 2}
+    assert page.count('class="badge overdue"') == 1
+    assert page.count('class="badge due-soon"') == 1
+
+
+def test_home_with_no_unit_says_so_and_lists_plans(client, manager_user, plan):
+    client.force_login(manager_user)
+    page = client.get("/").content.decode()
+    assert "No action line is assigned to your units." in page
+    assert f'href="/plans/{plan.pk}/"' in page
+
+
+def build_plan(lines, unit):
+    """A plan of `lines` lines in questions of ten, half with an update, built in bulk."""
+    plan = make_plan(questions=0, lines=0)
+    part = plan.parts.get()
+    questions = Question.objects.bulk_create(
+        Question(part=part, order=i, code=f"{i}.", title=f"Q{i}") for i in range(lines // 10)
+    )
+    created = ActionLine.objects.bulk_create(
+        ActionLine(
+            question=q, order=i, text=f"ligne {q.order}.{i}",
+            deadline_kind=DeadlineKind.DATED, due_date=TODAY + datetime.timedelta(days=i * 5 - 20),
+        )
+        for q in questions
+        for i in range(10)
+    )  # fmt: skip
+    ActionLine.units.through.objects.bulk_create(
+        ActionLine.units.through(actionline=line, unit=unit) for line in created
+    )
+    StatusUpdate.objects.bulk_create(
+        [StatusUpdate(action_line=line, as_of=AUG_31, category="completed")
+         for line in created[::2]]
+        + [StatusUpdate(question=q, as_of=AUG_31, category="in_progress") for q in questions]
+    )  # fmt: skip
+    return plan
+
+
+# Session, user, the user's groups (may publish?), plan, parts, questions, their question
+# updates, lines, their units, their updates, overdue lines, due-soon lines, rounds.
+PLAN_PAGE_QUERIES = 13
+# Session, user, my lines, their updates, overdue lines, due-soon lines, all plans.
+HOME_QUERIES = 7
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_plan_page_runs_a_fixed_number_of_queries(
+    client, staff_user, pardev, size, django_assert_num_queries
+):
+    plan = build_plan(size, pardev)
+    client.force_login(staff_user)
+    with django_assert_num_queries(PLAN_PAGE_QUERIES):
+        response = client.get(f"/plans/{plan.pk}/")
+    assert response.content.decode().count('href="/lines/') == size
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_my_measures_runs_a_fixed_number_of_queries(
+    client, staff_user, pardev, size, django_assert_num_queries
+):
+    build_plan(size, pardev)
+    client.force_login(staff_user)
+    with django_assert_num_queries(HOME_QUERIES):
+        response = client.get("/")
+    assert response.context["counts"]["lines"] == size
+
+
+def test_plan_page_shows_parts_questions_and_lines_in_print_order(client, staff_user, plan):
+    make_update(plan.parts.get().questions.get(code="1 a)"), AUG_31, narrative="Bilan commun")
+    client.force_login(staff_user)
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    order = ["Partie 1", "Mobilisation des ressources", "Partenariats", "Réunion des donateurs",
+             "Rapport annuel", "Programmation", "Revue des programmes"]  # fmt: skip
+    positions = [page.index(text) for text in order]
+    assert positions == sorted(positions)
+    assert page.count("Pour toute la question : 2000-01") == 1
+    assert page.count("Bilan commun") == 1  # the question's status, once, not under each line
+    assert page.count("read as Sept. 1, 2000") == 1 and "Ongoing" in page
+
+
+def test_plan_page_shows_the_plan_as_it_stood_on_the_chosen_date(client, staff_user, plan):
+    line = lines_of(plan).first()
+    make_update(line, AUG_31, StatusCategory.IN_PROGRESS)
+    make_update(line, datetime.date(2000, 9, 10), StatusCategory.COMPLETED)
+    client.force_login(staff_user)
+    today = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert "Completed" in today and 'class="badge overdue"' not in today
+    before = client.get(f"/plans/{plan.pk}/?as_of=2000-09-05").content.decode()
+    assert "In progress" in before and "Completed" not in before
+    assert 'class="badge overdue"' in before  # due 1 September, not completed then
+    assert "Status as of Sept. 5, 2000" in before
+
+
+def test_plan_page_with_a_malformed_date_shows_the_error_and_today(client, staff_user, plan):
+    client.force_login(staff_user)
+    response = client.get(f"/plans/{plan.pk}/?as_of=31/31/2000")
+    assert response.status_code == 200
+    assert response.context["as_of_form"].errors["as_of"] == ["Enter a valid date."]
+    assert "Status as of Sept. 15, 2000" in response.content.decode()
+
+
+def test_unknown_plan_and_line_are_404(client, staff_user):
+    client.force_login(staff_user)
+    assert client.get("/plans/999/").status_code == 404
+    assert client.get("/lines/999/").status_code == 404
+
+
+def test_line_page_shows_context_deadline_outputs_and_full_history_newest_first(
+    client, staff_user, plan
+):
+    line = lines_of(plan).first()
+    framework = Framework.objects.create(
+        code="P&B 2024-25", kind="programme_budget", title="P&B", first_year=2024,
+        last_year=2025, language="fr",
+    )  # fmt: skip
+    outcome = Outcome.objects.create(framework=framework, order=1, code="1", title="Résultat 1")
+    line.outputs.add(Output.objects.create(outcome=outcome, order=1, code="1.1", title="Extrant"))
+    author = User.objects.create_user("carla", first_name="Carla", last_name="Diaz")
+    make_update(line, AUG_31, narrative="Ancienne nouvelle", author=author)
+    make_update(line.question, datetime.date(2000, 9, 10), narrative="Nouvelle de la question")
+    client.force_login(staff_user)
+    page = client.get(f"/lines/{line.pk}/").content.decode()
+    expected = ["Mobilisation des ressources", "Le Conseil a demandé", "D&#x27;ici 09/2000"]
+    expected += ["Sept. 1, 2000", "P&amp;B 2024-25, output 1.1", "PARDEV", "Carla Diaz"]
+    for text in expected:
+        assert text in page
+    history = page[page.index('id="history"') :]
+    assert history.index("Nouvelle de la question") < history.index("Ancienne nouvelle")
+    assert "whole question" in history
+
+
+def test_suggested_category_is_shown_until_a_person_confirms_it(client, staff_user, plan):
+    line = lines_of(plan).first()
+    suggestion = make_update(line, AUG_31, StatusCategory.DELAYED, category_confirmed=False)
+    client.force_login(staff_user)
+    page = client.get(f"/lines/{line.pk}/").content.decode()
+    assert "Delayed (suggested)" in page
+    response = client.post(
+        f"/lines/{line.pk}/updates/",
+        {"as_of": "2000-09-15", "category": "delayed", "about": "line",
+         "seen_update": suggestion.pk},
+        follow=True,
+    )  # fmt: skip
+    status = response.content.decode().split('id="line-status"')[1].split("</span>\n")[0]
+    assert "Delayed" in status and "suggested" not in status
+    assert StatusUpdate.objects.latest("pk").author == staff_user
+
+
+def test_language_switcher_sets_the_cookie_and_dates_follow_the_language(client, staff_user, plan):
+    make_update(lines_of(plan).first(), AUG_31)
+    client.force_login(staff_user)
+    response = client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    assert response.cookies["django_language"].value == "fr"
+    page = client.get("/").content.decode()
+    assert '<html lang="fr">' in page
+    assert "31 août 2000" in page
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    assert "31 de agosto de 2000" in client.get("/").content.decode()
+
+
+def test_signed_out_visitor_is_sent_to_sign_in(client, plan):
+    response = client.get(f"/plans/{plan.pk}/")
+    assert response.status_code == 302
+    assert response.url == f"/accounts/login/?next=/plans/{plan.pk}/"
+
+
+def test_plans_are_shown_in_their_own_language_attribute(client, staff_user, plan):
+    client.force_login(staff_user)
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert '<h3 lang="fr">1 a) Partenariats</h3>' in page
+    assert Plan.objects.count() == 1 and Part.objects.count() == 1
