@@ -1,1 +1,11 @@
-urlpatterns = []
+from django.urls import path
+
+from . import table_views
+
+urlpatterns = [
+    path("measures/", table_views.measures, name="measures"),
+    path("measures/export.xlsx", table_views.measures_xlsx, name="measures_xlsx"),
+    path("measures/export.csv", table_views.measures_csv, name="measures_csv"),
+    path("dashboards/", table_views.dashboards, name="dashboards"),
+    path("plans/<int:pk>/dashboard/", table_views.plan_dashboard, name="plan_dashboard"),
+]

@@ -1,0 +1,262 @@
+"""View models of the plan and framework dashboards: a fixed number of queries, every number
+carrying the link to the measures table filtered to exactly its lines."""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from outcomes.models import Indicator, Milestone, Outcome, Output
+
+from .charts import Bar, bar_chart
+from .filters import NO_STATUS, annotated_as_of, lines_as_of, linked_to, output_links
+from .models import ActionLine, StatusCategory
+
+OLDEST_OVERDUE = 10
+DUE_SOON_DAYS = (30, 90)
+STATUS_KINDS = {StatusCategory.COMPLETED: "completed", StatusCategory.DELAYED: "overdue"}
+
+
+def table_url(as_of, **filters):
+    return f"{reverse('measures')}?{urlencode({'as_of': as_of.isoformat(), **filters})}"
+
+
+@dataclass
+class Figure:
+    label: str
+    number: int
+    url: str
+    kind: str = ""
+
+
+@dataclass
+class Counts:
+    """Lines of one plan, part, outcome or output, counted by status and by deadline."""
+
+    label: str
+    total: Figure
+    statuses: list[Figure]
+    deadlines: list[Figure] = field(default_factory=list)
+
+    def status_chart(self, chart_id, title):
+        return bar_chart(
+            chart_id, title, [Bar(f.label, f.number, f.url, f.kind) for f in self.statuses]
+        )
+
+
+def status_figures(by_status, as_of, filters):
+    """One figure per status category, then lines with no status reported yet."""
+    choices = [*StatusCategory.choices, (NO_STATUS, _("No status reported"))]
+    return [
+        Figure(
+            label,
+            by_status.get(value, 0),
+            table_url(as_of, status=value, **filters),
+            STATUS_KINDS.get(value, ""),
+        )
+        for value, label in choices
+    ]
+
+
+def _status_key(category):
+    return category or NO_STATUS
+
+
+# Plan dashboard ------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanDashboard:
+    plan: object
+    as_of: datetime.date
+    whole: Counts
+    parts: list[tuple[object, Counts]]
+    oldest_overdue: list[tuple[ActionLine, str]]
+
+    def status_chart(self):
+        return self.whole.status_chart("plan-status", _("Lines by status"))
+
+    def overdue_chart(self):
+        bars = [
+            Bar(str(part.number), counts.deadlines[0].number, counts.deadlines[0].url, "overdue")
+            for part, counts in self.parts
+        ]
+        return bar_chart("plan-overdue", _("Overdue lines by part"), bars)
+
+
+def plan_dashboard(plan, as_of):
+    lines = ActionLine.objects.filter(question__part__plan=plan)
+    in_set = {
+        "overdue": Q(pk__in=ActionLine.objects.overdue(as_of).values("pk")),
+        "not_read": Q(pk__in=ActionLine.objects.deadline_not_read().values("pk")),
+        **{
+            f"due_{days}": Q(pk__in=ActionLine.objects.due_within(days, as_of).values("pk"))
+            for days in DUE_SOON_DAYS
+        },
+    }
+    deadline_rows = (
+        lines.values("question__part_id")
+        .annotate(total=Count("pk"), **{k: Count("pk", filter=q) for k, q in in_set.items()})
+        .order_by()
+    )
+    by_part = {row.pop("question__part_id"): row for row in deadline_rows}
+    status_rows = (
+        lines.with_status_as_of(as_of)
+        .values("question__part_id", "status_category")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    statuses = defaultdict(Counter)
+    for row in status_rows:
+        statuses[row["question__part_id"]][_status_key(row["status_category"])] += row["n"]
+
+    def counts(label, deadline_counts, by_status, filters):
+        get = deadline_counts.get
+        deadlines = [
+            Figure(_("Overdue"), get("overdue", 0), table_url(as_of, overdue=1, **filters)),
+            *(
+                Figure(
+                    _("Due within %(days)d days") % {"days": days},
+                    get(f"due_{days}", 0),
+                    table_url(as_of, due_within=days, **filters),
+                )
+                for days in DUE_SOON_DAYS
+            ),
+            Figure(
+                _("Deadline not read"), get("not_read", 0), table_url(as_of, not_read=1, **filters)
+            ),
+        ]
+        return Counts(
+            label,
+            Figure(_("Lines"), get("total", 0), table_url(as_of, **filters)),
+            status_figures(by_status, as_of, filters),
+            deadlines,
+        )
+
+    parts = list(plan.parts.all())
+    part_counts = [
+        (part, counts(part.title, by_part.get(part.pk, {}), statuses[part.pk], {"part": part.pk}))
+        for part in parts
+    ]
+    whole = counts(
+        str(plan),
+        sum((Counter(row) for row in by_part.values()), Counter()),
+        sum(statuses.values(), Counter()),
+        {"plan": plan.pk},
+    )
+    oldest = (
+        lines_as_of(as_of)
+        .filter(question__part__plan=plan, is_overdue=True)
+        .order_by("due_date", "question__part__order", "question__order", "order")
+    )
+    oldest_overdue = [
+        (line, StatusCategory(line.status_category).label if line.status_category else "")
+        for line in oldest[:OLDEST_OVERDUE]
+    ]
+    return PlanDashboard(plan, as_of, whole, part_counts, oldest_overdue)
+
+
+# Framework dashboard -------------------------------------------------------------------------
+
+
+@dataclass
+class OutputNode:
+    output: Output
+    counts: Counts
+    indicators: list[Indicator]
+
+
+@dataclass
+class OutcomeNode:
+    outcome: Outcome
+    counts: Counts
+    outputs: list[OutputNode]
+    indicators: list[Indicator]
+
+
+@dataclass
+class FrameworkDashboard:
+    framework: object
+    as_of: datetime.date
+    whole: Counts
+    outcomes: list[OutcomeNode]
+
+    def outcome_chart(self):
+        bars = [
+            Bar(f"{node.outcome.code}", node.counts.total.number, node.counts.total.url)
+            for node in self.outcomes
+        ]
+        return bar_chart("framework-lines", _("Linked lines by outcome"), bars)
+
+    def overdue_chart(self):
+        bars = [
+            Bar(
+                f"{node.outcome.code}",
+                node.counts.deadlines[0].number,
+                node.counts.deadlines[0].url,
+                "overdue",
+            )
+            for node in self.outcomes
+        ]
+        return bar_chart("framework-overdue", _("Overdue linked lines by outcome"), bars)
+
+
+def framework_dashboard(framework, as_of):
+    indicators = Indicator.objects.prefetch_related(
+        Prefetch("milestones", queryset=Milestone.objects.order_by("period"))
+    )
+    outcomes = list(
+        framework.outcomes.prefetch_related("outputs", Prefetch("indicators", queryset=indicators))
+    )
+    outputs = Output.objects.filter(outcome__framework=framework)
+    lines_of_output = defaultdict(set)
+    for output_id, line_id in output_links(outputs):
+        lines_of_output[output_id].add(line_id)
+    linked = annotated_as_of(as_of).filter(linked_to(outputs))
+    status_of = {}
+    overdue = set()
+    for pk, category, is_overdue in linked.values_list("pk", "status_category", "is_overdue"):
+        status_of[pk] = _status_key(category)
+        if is_overdue:
+            overdue.add(pk)
+
+    def counts(label, line_ids, filters):
+        return Counts(
+            label,
+            Figure(_("Linked lines"), len(line_ids), table_url(as_of, **filters)),
+            status_figures(Counter(status_of[pk] for pk in line_ids), as_of, filters),
+            [
+                Figure(
+                    _("Overdue"),
+                    len(line_ids & overdue),
+                    table_url(as_of, overdue=1, **filters),
+                    "overdue",
+                )
+            ],
+        )
+
+    nodes = []
+    for outcome in outcomes:
+        output_nodes = [
+            OutputNode(
+                output,
+                counts(output.title, lines_of_output[output.pk], {"output": output.pk}),
+                [i for i in outcome.indicators.all() if i.output_id == output.pk],
+            )
+            for output in outcome.outputs.all()
+        ]
+        outcome_lines = set().union(*(lines_of_output[o.output.pk] for o in output_nodes))
+        nodes.append(
+            OutcomeNode(
+                outcome,
+                counts(outcome.title, outcome_lines, {"outcome": outcome.pk}),
+                output_nodes,
+                [i for i in outcome.indicators.all() if i.output_id is None],
+            )
+        )
+    whole = counts(str(framework), set(status_of), {"framework": framework.pk})
+    return FrameworkDashboard(framework, as_of, whole, nodes)

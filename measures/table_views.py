@@ -1,0 +1,98 @@
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from outcomes.models import Framework
+
+from . import exports
+from .dashboards import plan_dashboard as build_plan_dashboard
+from .filters import LineFilter, filtered_lines
+from .models import Plan
+from .policy import can_read_plans, require
+from .tables import MeasuresTable
+
+PER_PAGE = 50
+
+
+def measures_table(request, paginate):
+    """The filtered table configured by the request: its filters, sort order and page."""
+    require(can_read_plans(request.user))
+    filterset, lines, as_of = filtered_lines(request, request.user)
+    table = MeasuresTable(lines, as_of=as_of)
+    RequestConfig(request, paginate=paginate).configure(table)
+    return filterset, table
+
+
+@login_required
+def measures(request):
+    filterset, table = measures_table(request, paginate={"per_page": PER_PAGE})
+    return render(
+        request,
+        "measures/table/measures.html",
+        {
+            "filter": filterset,
+            "table": table,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _export(request, respond):
+    filterset, table = measures_table(request, paginate=False)
+    if not filterset.is_valid():
+        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in filterset.errors.items())
+        return HttpResponseBadRequest(_("Invalid filters: %(errors)s") % {"errors": errors})
+    # The table's own ordering, so that the file lists the lines in the order on screen.
+    filename = f"measures-{filterset.as_of_date.isoformat()}"
+    return respond(table, table.data.data, filename)
+
+
+@login_required
+def measures_xlsx(request):
+    def respond(table, lines, filename):
+        file = exports.xlsx_file(table, lines, title=_("Measures"))
+        return FileResponse(file, as_attachment=True, filename=f"{filename}.xlsx")
+
+    return _export(request, respond)
+
+
+@login_required
+def measures_csv(request):
+    def respond(table, lines, filename):
+        response = StreamingHttpResponse(
+            exports.csv_chunks(table, lines), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+
+    return _export(request, respond)
+
+
+def as_of_filter(request):
+    """The measures table's filter form, read for its as-of date alone."""
+    require(can_read_plans(request.user))
+    return LineFilter(request.GET, user=request.user)
+
+
+@login_required
+def dashboards(request):
+    require(can_read_plans(request.user))
+    return render(
+        request,
+        "measures/table/dashboards.html",
+        {"plans": Plan.objects.all(), "frameworks": Framework.objects.all()},
+    )
+
+
+@login_required
+def plan_dashboard(request, pk):
+    filterset = as_of_filter(request)
+    plan = get_object_or_404(Plan, pk=pk)
+    dashboard = build_plan_dashboard(plan, filterset.as_of_date) if filterset.as_of_date else None
+    return render(
+        request,
+        "measures/table/plan_dashboard.html",
+        {"filter": filterset, "plan": plan, "dashboard": dashboard},
+    )
