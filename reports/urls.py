@@ -1,1 +1,19 @@
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("plans/<int:plan_id>/annex.pdf", views.plan_annex_pdf, name="plan_annex_pdf"),
+    path("plans/<int:plan_id>/annex.html", views.plan_annex_preview, name="plan_annex_preview"),
+    path("frameworks/<int:framework_id>/results.pdf", views.framework_pdf, name="framework_pdf"),
+    path(
+        "frameworks/<int:framework_id>/results.html",
+        views.framework_preview,
+        name="framework_preview",
+    ),
+    path("measures/report.pdf", views.measures_pdf, name="measures_pdf"),
+    path("renders/", views.job_list, name="jobs"),
+    path("renders/<int:job_id>/", views.job_detail, name="job"),
+    path("renders/<int:job_id>/file.pdf", views.job_file, name="job_file"),
+]

@@ -1,0 +1,251 @@
+"""A plan's annex as GB papers print it: query → small view models → one Document.
+
+Two layouts: GB.279/TC/2 (questions, context and lines of action, timetable, status of work)
+and GB.341/POL/4 (proposed action, expected deliverables, deadline, then the P&B outputs each
+group of measures relates to).
+"""
+
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.db.models import Max, Prefetch, Q, prefetch_related_objects
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import override
+
+from measures.models import ActionLine, Question, StatusUpdate
+from outcomes.models import Output
+
+from .pdf import Document
+from .wording import Wording
+
+GB279 = "gb279"
+GB341 = "gb341"
+LAYOUTS = {GB279: "reports/annex_gb279.html", GB341: "reports/annex_gb341.html"}
+BULLETS = ("-", "–", "—", "•")
+
+
+@dataclass
+class LineRow:
+    text: str
+    timeline: str
+    status: str
+    # Lines written with their own dash ("- une déclaration…") keep it; others get one.
+    has_bullet: bool
+
+
+@dataclass
+class QuestionBlock:
+    code: str
+    title: str
+    is_heading: bool
+    context: str
+    timeline: str  # the whole question's, shown once
+    status: str  # the whole question's latest as of the date, shown once
+    lines: list[LineRow]
+    outputs_key: tuple = ()
+    outputs: list = field(default_factory=list)
+    outputs_note: str = ""
+
+
+@dataclass
+class MeasureGroup:
+    """Consecutive measures relating to the same outputs, and the paragraph that says so."""
+
+    questions: list[QuestionBlock]
+    relates: str
+    output_lines: list[str]
+
+
+@dataclass
+class PartBlock:
+    number: str
+    title: str
+    questions: list[QuestionBlock]
+    groups: list[MeasureGroup] = field(default_factory=list)
+
+
+@dataclass
+class Annex:
+    symbol: str
+    title: str
+    heading: str
+    as_of: object
+    layout: str
+    columns: list[str]
+    parts: list[PartBlock]
+    show_status: bool
+    line_count: int
+
+
+def default_as_of(plan):
+    """The date of the plan's latest status report, so the annex reads as last reported."""
+    latest = StatusUpdate.objects.filter(
+        Q(action_line__question__part__plan=plan) | Q(question__part__plan=plan)
+    ).aggregate(latest=Max("as_of"))["latest"]
+    return latest or timezone.localdate()
+
+
+def guess_layout(questions):
+    """The GB.279 annex explains each question with context; proposed measures have none."""
+    return GB279 if any(q.context for q in questions) else GB341
+
+
+def count_lines(plan):
+    """`plan` may be a Plan or its id."""
+    return ActionLine.objects.filter(question__part__plan=plan).count()
+
+
+def plan_annex(plan, as_of=None, layout=None):
+    """The plan's annex with statuses as of `as_of` (default: its latest report)."""
+    as_of = as_of or default_as_of(plan)
+    parts = list(plan.parts.all())
+    questions = list(Question.objects.filter(part__plan=plan).order_by("part__order", "order"))
+    layout = layout or guess_layout(questions)
+    if layout == GB341:
+        prefetch_related_objects(
+            questions,
+            Prefetch(
+                "outputs",
+                Output.objects.with_framework().order_by(
+                    "outcome__framework__first_year", "outcome__order", "order"
+                ),
+            ),
+        )
+    lines = list(
+        ActionLine.objects.filter(question__part__plan=plan)
+        .with_status_as_of(as_of)
+        .in_print_order()
+    )
+    updates = StatusUpdate.objects.filter(
+        Q(pk__in={line.status_update_id for line in lines} - {None})
+        | Q(question__part__plan=plan, as_of__lte=as_of)
+    ).newest_first()
+
+    with override(plan.language):
+        words = Wording(plan.language)
+        updates_by_id, question_status = {}, {}
+        for update in updates:
+            updates_by_id[update.pk] = update
+            if update.question_id:
+                question_status.setdefault(update.question_id, _status_text(update))
+        lines_by_question = {
+            question_id: [_line_row(line, updates_by_id) for line in group]
+            for question_id, group in groupby(lines, key=lambda line: line.question_id)
+        }
+        blocks = {part.pk: [] for part in parts}
+        for question in questions:
+            blocks[question.part_id].append(
+                _question_block(question, lines_by_question, question_status, layout)
+            )
+        part_blocks = [
+            PartBlock(part.number, part.title, blocks[part.pk], _groups(blocks[part.pk], words))
+            for part in parts
+        ]
+        show_status = layout == GB279 or bool(
+            question_status
+            or any(line.status for rows in lines_by_question.values() for line in rows)
+        )
+        annex = Annex(
+            symbol=plan.symbol,
+            title=plan.title,
+            heading=words["annex"],
+            as_of=as_of,
+            layout=layout,
+            columns=_columns(layout, words, as_of, show_status),
+            parts=part_blocks if layout == GB279 else [p for p in part_blocks if p.questions],
+            show_status=show_status,
+            line_count=len(lines),
+        )
+    name = slugify(plan.symbol.replace("/", "-")) or f"plan-{plan.pk}"
+    return Document(
+        template=LAYOUTS[layout],
+        title=f"{plan.symbol} – {plan.title}" if plan.symbol else plan.title,
+        symbol=plan.symbol,
+        language=plan.language,
+        filename=f"{name}-{words['annex'].lower()}-{as_of.isoformat()}.pdf",
+        body=annex,
+    )
+
+
+def _status_text(update):
+    return update.narrative or str(update.get_category_display())
+
+
+def _line_row(line, updates_by_id):
+    update = updates_by_id.get(line.status_update_id)
+    # A status reported for the whole question is shown once, with the question.
+    own = update is not None and update.action_line_id == line.pk
+    return LineRow(
+        text=line.text,
+        timeline=line.timeline,
+        status=_status_text(update) if own else "",
+        has_bullet=line.text.lstrip().startswith(BULLETS),
+    )
+
+
+def _question_block(question, lines_by_question, question_status, layout):
+    outputs = list(question.outputs.all()) if layout == GB341 else []
+    return QuestionBlock(
+        code=question.code,
+        title=question.title,
+        is_heading=question.is_heading and question.pk not in lines_by_question,
+        context=question.context,
+        timeline=question.timeline,
+        status=question_status.get(question.pk, ""),
+        lines=lines_by_question.get(question.pk, []),
+        outputs_key=(tuple(o.pk for o in outputs), question.outputs_note),
+        outputs=outputs,
+        outputs_note=question.outputs_note,
+    )
+
+
+def _groups(questions, words):
+    """Split a part's measures where the outputs they relate to change (GB.341 layout)."""
+    groups = []
+    for key, members in groupby(questions, key=lambda q: q.outputs_key):
+        members = list(members)
+        output_lines = _punctuated(
+            [*filter(None, key[1].splitlines()), *_output_lines(members[0], words)]
+        )
+        relates = ""
+        if output_lines:
+            codes = words.enumerate(q.code.rstrip(".") for q in members)
+            relates = words.phrase(
+                "relate_many" if len(members) > 1 else "relate_one", codes=codes
+            )
+        groups.append(MeasureGroup(members, relates, output_lines))
+    return groups
+
+
+def _punctuated(items):
+    """A GB list: items end with ";", the last with "."."""
+    items = [item.rstrip(" ;.") for item in items]
+    return [f"{item}{';' if n < len(items) else '.'}" for n, item in enumerate(items, start=1)]
+
+
+def _output_lines(question, words):
+    """One line per output, bienniums merged: "P&B 2020-21, P&B 2022-23, produit 1.1: …"."""
+    frameworks = {}
+    for output in question.outputs:
+        frameworks.setdefault((output.code, output.title), []).append(
+            output.outcome.framework.code
+        )
+    return [
+        f"{', '.join(codes)}, {words['output']} {code}: {title}"
+        for (code, title), codes in frameworks.items()
+    ]
+
+
+def _columns(layout, words, as_of, show_status):
+    if layout == GB279:
+        return [
+            words["questions"],
+            words["context_and_lines"],
+            words["timetable"],
+            words.phrase("status_of_work", date=words.date(as_of)),
+        ]
+    columns = [words["proposed_action"], words["expected_deliverables"], words["deadline"]]
+    if show_status:
+        columns.append(words.phrase("status", date=words.date(as_of)))
+    return columns

@@ -1,0 +1,23 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .annex import GB279, GB341
+
+
+class AnnexForm(forms.Form):
+    """The query string of an annex: `?as_of=YYYY-MM-DD&layout=gb279|gb341`, both optional."""
+
+    as_of = forms.DateField(label=_("Status as of"), required=False, input_formats=["%Y-%m-%d"])
+    layout = forms.ChoiceField(
+        label=_("Layout"),
+        required=False,
+        choices=[
+            ("", _("Automatic")),
+            (GB279, _("Implementation plan (GB.279/TC/2)")),
+            (GB341, _("Proposed measures (GB.341/POL/4)")),
+        ],
+    )
+
+    def params(self):
+        as_of = self.cleaned_data["as_of"]
+        return {"as_of": as_of.isoformat() if as_of else "", "layout": self.cleaned_data["layout"]}

@@ -1,0 +1,45 @@
+"""Render a plan's annex to PDF from the command line (no worker needed)."""
+
+import datetime
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
+
+from measures.models import Plan
+from reports.annex import LAYOUTS, plan_annex
+from reports.pdf import write_pdf
+
+
+class Command(BaseCommand):
+    help = "Render a plan's annex as a GB paper, e.g. GB.279/TC/2 --as-of 2000-08-31 -o out.pdf"
+
+    def add_arguments(self, parser):
+        parser.add_argument("plan", help="the plan's GB symbol (GB.279/TC/2) or id")
+        parser.add_argument(
+            "--as-of",
+            type=datetime.date.fromisoformat,
+            help="statuses as of this date, YYYY-MM-DD (default: the plan's latest report)",
+        )
+        parser.add_argument(
+            "--layout", choices=sorted(LAYOUTS), help="default: chosen from the plan's content"
+        )
+        parser.add_argument("-o", "--output", help="PDF file to write (default: its own name)")
+
+    def handle(self, *args, plan, as_of, layout, output, **options):
+        condition = Q(symbol=plan) | Q(pk=int(plan)) if plan.isdigit() else Q(symbol=plan)
+        found = Plan.objects.filter(condition).first()
+        if found is None:
+            raise CommandError(f"No plan with symbol or id {plan!r}.")
+        started = time.perf_counter()
+        document = plan_annex(found, as_of=as_of, layout=layout)
+        pages = [0]
+        content = write_pdf(document, on_page=pages.append)
+        output = output or document.filename
+        with open(output, "wb") as file:
+            file.write(content)
+        self.stdout.write(
+            f"{output}: {max(pages)} pages, {document.body.line_count} action lines, "
+            f"layout {document.body.layout}, "
+            f"as of {document.body.as_of}, {time.perf_counter() - started:.1f} s"
+        )

@@ -1,0 +1,89 @@
+"""The managers' measures table, with any filter, as a PDF report in the reader's language.
+
+Same lines (`measures.filters.filtered_lines`), order and columns (`MeasuresTable`) as the page.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext, override
+from django_tables2.rows import BoundRow
+
+from measures.filters import filtered_lines
+from measures.tables import MeasuresTable
+
+from .pdf import Document
+
+
+@dataclass
+class MeasuresReport:
+    title: str
+    as_of: str
+    filters: list[tuple[str, str]]  # (label, value) of each filter in use, for the reader
+    columns: list[tuple[str, str]]  # (name, title)
+    rows: list[tuple[list[str], str]]  # the table's cells, and the status text
+    status_column: int
+
+
+def measures_report(data, user, language=None):
+    """The report of the lines `user` may read that match the filters in `data` (a QueryDict)."""
+    language = language or get_language()
+    with override(language):
+        filterset, lines, as_of = filtered_lines(data, user)
+        table = MeasuresTable(lines, as_of=as_of)
+        names = [column.name for column in table.columns]
+        title = gettext("Measures as of %(date)s") % {
+            "date": date_format(as_of or timezone.localdate())
+        }
+        body = MeasuresReport(
+            title=title,
+            as_of=date_format(as_of) if as_of else "",
+            filters=_filters_in_use(filterset),
+            columns=[(column.name, str(column.header)) for column in table.columns],
+            rows=[
+                (
+                    [_text(BoundRow(line, table=table).get_cell_value(name)) for name in names],
+                    line.status_narrative or "",
+                )
+                for line in lines
+            ],
+            status_column=names.index("status"),
+        )
+    return Document(
+        template="reports/measures.html",
+        title=title,
+        symbol="",
+        language=language,
+        filename=f"measures-{(as_of or timezone.localdate()).isoformat()}.pdf",
+        body=body,
+    )
+
+
+def _text(value):
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return "" if value is None else str(value)
+
+
+def _filters_in_use(filterset):
+    if not filterset.is_valid():
+        return []
+    used = []
+    for name, value in filterset.form.cleaned_data.items():
+        if isinstance(value, slice):
+            value = None if value == slice(None) else _range(value)
+        if name == "as_of" or value in (None, "", [], False):
+            continue
+        if isinstance(value, list | tuple):
+            choices = dict(filterset.form.fields[name].choices)
+            value = ", ".join(str(choices.get(v, v)) for v in value)
+        elif value is True:
+            value = gettext("Yes")
+        used.append((str(filterset.form.fields[name].label), str(value)))
+    return used
+
+
+def _range(value):
+    return " – ".join(date_format(d) if d else "…" for d in (value.start, value.stop))

@@ -1,0 +1,260 @@
+"""The plan annex as a GB paper: rows, headings in the plan's language, the as-of rule, the PDF."""
+
+import datetime
+import html
+import io
+import re
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from measures.models import ActionLine, Part, Plan, Question, StatusCategory
+from reports.annex import GB279, GB341, plan_annex
+from reports.pdf import render_html, write_pdf
+from tests.factories import make_line, make_update
+
+AUG_31 = datetime.date(2000, 8, 31)
+LONG = "Une phrase assez longue pour remplir la colonne du contexte et des lignes d'action. " * 3
+
+
+def pdf_pages(content, mode="-layout"):
+    """The text of each page: `-layout` as printed (a header is one line), `-raw` in content
+    order (each cell's paragraph in one piece, even when it wraps)."""
+    text = subprocess.run(
+        ["pdftotext", mode, "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+    return text.split("\f")[:-1]
+
+
+def html_text(markup):
+    """HTML with entities decoded ("l'examen", not "l&#x27;examen"), whitespace squeezed."""
+    return html.unescape(squeeze(markup))
+
+
+def normalise(text):
+    """Whitespace squeezed, none after a hyphen nor before a stop: where the PDF wraps a line
+    ("sous-|régionales", "CSLP|. Il") is not what the text says."""
+    return re.sub(r"\s+(?=[.,;:])", "", re.sub(r"-\s+", "-", squeeze(text)))
+
+
+def pdf_text(content):
+    """The whole text in content order, normalised."""
+    return normalise(" ".join(pdf_pages(content, "-raw")))
+
+
+def squeeze(text):
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def build_gb279_like(language="fr", questions=10):
+    """A plan shaped like GB.279/TC/2: parts, a heading question, context, lines, statuses."""
+    plan = Plan.objects.create(
+        symbol="GB.279/TC/2", title="Rapport d'activité", language=language, date=AUG_31
+    )
+    part = Part.objects.create(
+        plan=plan, order=1, number="I", title="Partie I – Rendre la coopération plus pertinente"
+    )
+    heading = Question.objects.create(
+        part=part, order=1, code="1.", title="Un programme cohérent", is_heading=True
+    )
+    for n in range(1, questions + 1):
+        question = Question.objects.create(
+            part=part,
+            order=n + 1,
+            code=f"1 {chr(96 + n)})",
+            title=f"Question numéro {n}",
+            heading=heading,
+            context=f"Contexte {n}. {LONG}",
+        )
+        for i in range(1, 4):
+            line = make_line(
+                question,
+                order=i,
+                text=f"- ligne {n}.{i} {LONG}",
+                timeline=f"Calendrier {n}.{i}",
+                due=datetime.date(2001, 3, 31),
+            )
+            make_update(line, AUG_31, narrative=f"Etat {n}.{i} au 31 août")
+    part2 = Part.objects.create(plan=plan, order=2, number="II", title="Partie II – Qualité")
+    whole = Question.objects.create(
+        part=part2,
+        order=1,
+        code="1.",
+        title="Rendre la structure plus cohérente",
+        context="Il est largement reconnu que…",
+        timeline="La planification devrait démarrer en janvier 2000",
+    )
+    make_line(whole, text="- une étude sera menée", timeline="")
+    make_update(whole, AUG_31, narrative="L'examen de la structure extérieure est en cours.")
+    return plan
+
+
+@pytest.fixture
+def gb279(db):
+    return build_gb279_like()
+
+
+def test_french_plan_prints_gb_column_titles_with_the_as_of_date_in_french(gb279):
+    annex = plan_annex(gb279).body
+    assert annex.layout == GB279
+    assert annex.columns == [
+        "Questions",
+        "Contexte et lignes d'action",
+        "Calendrier",
+        "Etat des travaux au 31 août 2000",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "status_title"),
+    [
+        ("en", "Status of work as of 31 August 2000"),
+        ("es", "Estado de los trabajos al 31 de agosto de 2000"),
+    ],
+)
+def test_the_plans_language_decides_the_headings_not_the_readers(gb279, language, status_title):
+    gb279.language = language
+    gb279.save()
+    text = html_text(render_html(plan_annex(gb279)))
+    assert status_title in text
+    assert f'<html lang="{language}">' in text
+    assert "Etat des travaux" not in text
+
+
+def test_every_line_timeline_and_status_is_printed_once_and_question_text_once(gb279):
+    text = pdf_text(write_pdf(plan_annex(gb279)))
+    for n in range(1, 11):
+        assert text.count(f"1 {chr(96 + n)}) Question numéro {n}") == 1
+        for i in range(1, 4):
+            assert text.count(f"ligne {n}.{i} ") == 1
+            assert text.count(f"Calendrier {n}.{i}") == 1
+            assert text.count(f"Etat {n}.{i} au 31 août") == 1
+    assert text.count("L'examen de la structure extérieure est en cours.") == 1
+    assert text.count("La planification devrait démarrer en janvier 2000") == 1
+
+
+def test_column_header_and_part_title_repeat_on_every_page_the_part_spans(gb279):
+    pages = pdf_pages(write_pdf(plan_annex(gb279)))
+    assert len(pages) >= 3
+    for page in pages:
+        assert "Contexte et lignes d'action" in page
+        assert "Etat des travaux au 31 août 2000" in page
+        assert "Partie I – Rendre" in page or "Partie II – Qualité" in page
+    assert "Partie I – Rendre" in pages[1]  # repeated above the header on a continuation page
+    # The GB symbol runs in the page header and the page number in the footer.
+    assert all("GB.279/TC/2" in page for page in pages)
+    assert squeeze(pages[1]).endswith(" 2")
+
+
+def test_pdf_is_a4_landscape_tagged_with_title_language_and_embedded_fonts(gb279, tmp_path):
+    content = write_pdf(plan_annex(gb279))
+    reader = PdfReader(io.BytesIO(content))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)
+    assert reader.metadata.title == "GB.279/TC/2 – Rapport d'activité"
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "fr"
+    assert "/StructTreeRoot" in root
+    path = tmp_path / "annex.pdf"
+    path.write_bytes(content)
+    fonts = subprocess.run(["pdffonts", path], capture_output=True, text=True).stdout
+    rows = [row.split() for row in fonts.splitlines()[2:]]
+    assert rows and all("DejaVu" in row[0] for row in rows)
+    assert all(row[-5] == "yes" for row in rows)  # the "emb" column
+
+
+def test_heading_questions_span_the_whole_row_and_plain_text_is_escaped(gb279):
+    question = Question.objects.get(part__plan=gb279, code="1 a)")
+    question.context = "<script>alert(1)</script>\nSecond paragraphe"
+    question.save()
+    markup = render_html(plan_annex(gb279))
+    assert '<th colspan="4" scope="colgroup">1. Un programme cohérent</th>' in markup
+    assert "<script>" not in markup
+    assert "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p><p>Second paragraphe</p>" in markup
+
+
+def test_statuses_are_the_latest_as_of_the_date_asked(gb279):
+    line = ActionLine.objects.get(question__part__plan=gb279, text__startswith="- ligne 1.1 ")
+    make_update(
+        line, datetime.date(2001, 3, 1), StatusCategory.COMPLETED, narrative="Terminé en mars"
+    )
+    question = Question.objects.get(part__plan=gb279, order=1, part__order=2)
+    make_update(question, datetime.date(2001, 3, 1), narrative="Structure revue en 2001")
+
+    then = html_text(render_html(plan_annex(gb279, as_of=AUG_31)))
+    assert "Etat 1.1 au 31 août" in then and "Terminé en mars" not in then
+    assert "L'examen de la structure extérieure" in then and "revue en 2001" not in then
+
+    later = plan_annex(gb279)  # default: the plan's latest report
+    assert later.body.as_of == datetime.date(2001, 3, 1)
+    text = html_text(render_html(later))
+    assert "Terminé en mars" in text and "Etat 1.1 au 31 août" not in text
+    assert "Structure revue en 2001" in text
+    assert "Etat des travaux au 1 mars 2001" in text
+
+    before = html_text(render_html(plan_annex(gb279, as_of=datetime.date(2000, 1, 1))))
+    assert "Etat 1.1" not in before and "L'examen" not in before
+
+
+def test_annex_runs_the_same_queries_whatever_the_plan_size(db, django_assert_num_queries):
+    # default as-of, parts, questions, lines with their status, status updates
+    small = build_gb279_like(questions=1)
+    with django_assert_num_queries(5):
+        plan_annex(small)
+    small.delete()
+    large = build_gb279_like(questions=20)
+    with django_assert_num_queries(5):
+        plan_annex(large)
+
+
+def build_gb341_like(outputs):
+    """Proposed measures 1.1-1.3 relating to the same outputs, then 1.4 to none."""
+    plan = Plan.objects.create(symbol="GB.341/POL/4", title="Plan de mise en œuvre")
+    part = Part.objects.create(
+        plan=plan, order=1, number="1", title="Objectif prioritaire 1 – Services aux mandants"
+    )
+    for n in range(1, 5):
+        question = Question.objects.create(part=part, order=n, code=f"1.{n}", title=f"Mesure {n}.")
+        if n < 4:
+            question.outputs.set(outputs)
+            question.outputs_note = "Stratégie de développement des capacités (GB.335/INS/9);"
+            question.save()
+        make_line(question, text=f"Réalisation {n}.", timeline="2021-2025", due=None)
+    return plan
+
+
+def test_proposed_measures_layout_says_which_outputs_each_group_relates_to(reference_data):
+    from outcomes.models import Output
+
+    outputs = Output.objects.filter(
+        code="1.1", outcome__framework__code__in=["P&B 2020-21", "P&B 2022-23"]
+    )
+    plan = build_gb341_like(outputs)
+    document = plan_annex(plan)
+    annex = document.body
+    assert annex.layout == GB341
+    assert annex.columns == ["Mesure proposée", "Réalisations attendues", "Échéance"]
+    first, second = annex.parts[0].groups
+    assert [q.code for q in first.questions] == ["1.1", "1.2", "1.3"]
+    assert first.relates == (
+        "Les mesures proposées 1.1, 1.2 et 1.3 concernent en particulier les produits suivants:"
+    )
+    title = outputs[0].title
+    assert first.output_lines == [
+        "Stratégie de développement des capacités (GB.335/INS/9);",
+        f"P&B 2020-21, P&B 2022-23, produit 1.1: {title}.",
+    ]
+    assert [q.code for q in second.questions] == ["1.4"] and second.relates == ""
+    text = pdf_text(write_pdf(document))
+    assert "Les mesures proposées 1.1, 1.2 et 1.3 concernent" in text
+    assert text.count("Réalisation 2.") == 1
+
+
+def test_layout_can_be_forced_and_is_guessed_from_the_questions_context(gb279):
+    forced = plan_annex(gb279, layout=GB341).body
+    assert forced.layout == GB341
+    assert forced.columns[-1] == "Etat au 31 août 2000"  # the optional status column
+    assert plan_annex(gb279).body.layout == GB279
+    Question.objects.filter(part__plan=gb279).update(context="")
+    assert plan_annex(gb279).body.layout == GB341
