@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from .admin_import import import_urls
-from .models import ActionLine, Part, Plan, Question, StatusUpdate, Unit
+from .models import ActionLine, Part, Plan, Question, ReportingRound, StatusUpdate, Unit
 
 
 class PartInline(admin.TabularInline):
@@ -105,3 +105,14 @@ class StatusUpdateAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.author = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ReportingRound)
+class ReportingRoundAdmin(admin.ModelAdmin):
+    """Rounds are published from the plan page, which records who published them and when."""
+
+    list_display = ["plan", "as_of", "published_at", "published_by"]
+    list_filter = ["plan"]
+    list_select_related = ["plan", "published_by"]
+    readonly_fields = ["published_at", "published_by"]
+    date_hierarchy = "as_of"

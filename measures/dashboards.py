@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from outcomes.models import Indicator, Milestone, Outcome, Output
 
 from .charts import Bar, bar_chart
-from .filters import NO_STATUS, annotated_as_of, lines_as_of, linked_to, output_links
+from .filters import NO_STATUS, annotated_as_of, lines_as_of, output_links
 from .models import ActionLine, StatusCategory
 
 OLDEST_OVERDUE = 10
@@ -216,7 +216,7 @@ def framework_dashboard(framework, as_of):
     lines_of_output = defaultdict(set)
     for output_id, line_id in output_links(outputs):
         lines_of_output[output_id].add(line_id)
-    linked = annotated_as_of(as_of).filter(linked_to(outputs))
+    linked = annotated_as_of(as_of).linked_to_outputs(outputs)
     status_of = {}
     overdue = set()
     for pk, category, is_overdue in linked.values_list("pk", "status_category", "is_overdue"):

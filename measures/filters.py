@@ -19,20 +19,8 @@ from .policy import can_read_plans
 NO_STATUS = "none"
 
 
-def linked_to(outputs):
-    """Lines linked to any of `outputs`, directly or through their question.
-
-    A question's outputs apply to each of its lines: plans cite P&B outputs per question.
-    """
-    return Q(
-        pk__in=ActionLine.objects.filter(
-            Q(outputs__in=outputs) | Q(question__outputs__in=outputs)
-        ).values("pk")
-    )
-
-
 def output_links(outputs):
-    """(output id, line id) pairs of `linked_to`, for rolling lines up by output in one pass."""
+    """(output id, line id) pairs of `ActionLine.objects.linked_to_outputs`, in one pass."""
     direct = ActionLine.outputs.through.objects.filter(output__in=outputs).values_list(
         "output_id", "actionline_id"
     )
@@ -218,13 +206,13 @@ class LineFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=ActionLine.objects.deadline_not_read().values("pk"))
 
     def filter_framework(self, queryset, name, value):
-        return queryset.filter(linked_to(Output.objects.filter(outcome__framework=value)))
+        return queryset.linked_to_outputs(Output.objects.filter(outcome__framework=value))
 
     def filter_outcome(self, queryset, name, value):
-        return queryset.filter(linked_to(Output.objects.filter(outcome=value)))
+        return queryset.linked_to_outputs(Output.objects.filter(outcome=value))
 
     def filter_output(self, queryset, name, value):
-        return queryset.filter(linked_to([value]))
+        return queryset.linked_to_outputs([value])
 
 
 def filtered_lines(data, user):

@@ -192,6 +192,16 @@ class ActionLineQuerySet(models.QuerySet):
             )
         )
 
+    def linked_to_outputs(self, outputs):
+        """Lines linked to any of `outputs`, directly or through their question.
+
+        A question's outputs apply to each of its lines: plans cite P&B outputs per question.
+        """
+        linked = ActionLine.objects.filter(
+            Q(outputs__in=outputs) | Q(question__outputs__in=outputs)
+        )
+        return self.filter(pk__in=linked.values("pk"))
+
     def in_print_order(self):
         return self.order_by(
             "question__part__plan_id", "question__part__order", "question__order", "order"

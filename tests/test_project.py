@@ -36,6 +36,7 @@ def test_demo_users_are_refused_when_debug_is_off(db, settings):
         "/admin/measures/actionline/",
         "/admin/measures/statusupdate/",
         "/admin/measures/unit/",
+        "/admin/measures/reportinground/",
         "/admin/outcomes/framework/",
         "/admin/outcomes/outcome/",
         "/admin/outcomes/output/",
