@@ -1,89 +1,41 @@
 """The wording of GB papers, in the document's language whatever the reader's.
 
 Column titles and set phrases of Governing Body papers are a convention of the documents (the
-French annex says "Etat des travaux au 31 août 2000", not a translation of the English UI), so
-they are kept here per language rather than in the UI's message catalogues.
+French annex says "Etat des travaux au 31 août 2000"), so their msgids carry the context
+"GB paper": translators give the wording the ILO prints, which may differ from the UI's.
 """
 
 from django.utils import formats
-from django.utils.translation import override
+from django.utils.translation import override, pgettext_lazy
 
 # Dates as GB papers print them: "31 août 2000", "31 August 2000", "31 de agosto de 2000".
 DATE_FORMATS = {"fr": "j F Y", "en": "j F Y", "es": r"j \d\e F \d\e Y"}
 
 WORDING = {
-    "fr": {
-        "questions": "Questions",
-        "context_and_lines": "Contexte et lignes d'action",
-        "timetable": "Calendrier",
-        "status_of_work": "Etat des travaux au {date}",
-        "proposed_action": "Mesure proposée",
-        "expected_deliverables": "Réalisations attendues",
-        "deadline": "Échéance",
-        "status": "Etat au {date}",
-        "relate_one": "La mesure proposée {codes} concerne en particulier les produits suivants:",
-        "relate_many": (
-            "Les mesures proposées {codes} concernent en particulier les produits suivants:"
-        ),
-        "and": "et",
-        "output": "produit",
-        "outcome": "Résultat",
-        "indicators": "Indicateurs",
-        "baseline": "Base de référence",
-        "targets": "Cibles pour {period}",
-        "targets_plain": "Cibles",
-        "milestones": "Etapes à franchir pendant les périodes biennales",
-        "indicator": "Indicateur",
-        "annex": "Annexe",
-    },
-    "en": {
-        "questions": "Questions",
-        "context_and_lines": "Context and lines of action",
-        "timetable": "Timetable",
-        "status_of_work": "Status of work as of {date}",
-        "proposed_action": "Proposed action",
-        "expected_deliverables": "Expected deliverables",
-        "deadline": "Deadline",
-        "status": "Status as of {date}",
-        "relate_one": "Proposed action {codes} relates in particular to the following outputs:",
-        "relate_many": ("Proposed actions {codes} relate in particular to the following outputs:"),
-        "and": "and",
-        "output": "output",
-        "outcome": "Outcome",
-        "indicators": "Indicators",
-        "baseline": "Baseline",
-        "targets": "Targets for {period}",
-        "targets_plain": "Targets",
-        "milestones": "Milestones per biennium",
-        "indicator": "Indicator",
-        "annex": "Annex",
-    },
-    "es": {
-        "questions": "Cuestiones",
-        "context_and_lines": "Contexto y líneas de acción",
-        "timetable": "Calendario",
-        "status_of_work": "Estado de los trabajos al {date}",
-        "proposed_action": "Medida propuesta",
-        "expected_deliverables": "Resultados esperados",
-        "deadline": "Plazo",
-        "status": "Situación al {date}",
-        "relate_one": (
-            "La medida propuesta {codes} se refiere en particular a los productos siguientes:"
-        ),
-        "relate_many": (
-            "Las medidas propuestas {codes} se refieren en particular a los productos siguientes:"
-        ),
-        "and": "y",
-        "output": "producto",
-        "outcome": "Resultado",
-        "indicators": "Indicadores",
-        "baseline": "Base de referencia",
-        "targets": "Metas para {period}",
-        "targets_plain": "Metas",
-        "milestones": "Hitos por bienio",
-        "indicator": "Indicador",
-        "annex": "Anexo",
-    },
+    "questions": pgettext_lazy("GB paper", "Questions"),
+    "context_and_lines": pgettext_lazy("GB paper", "Context and lines of action"),
+    "timetable": pgettext_lazy("GB paper", "Timetable"),
+    "status_of_work": pgettext_lazy("GB paper", "Status of work as of %(date)s"),
+    "proposed_action": pgettext_lazy("GB paper", "Proposed action"),
+    "expected_deliverables": pgettext_lazy("GB paper", "Expected deliverables"),
+    "deadline": pgettext_lazy("GB paper", "Deadline"),
+    "status": pgettext_lazy("GB paper", "Status as of %(date)s"),
+    "relate_one": pgettext_lazy(
+        "GB paper", "Proposed action %(codes)s relates in particular to the following outputs:"
+    ),
+    "relate_many": pgettext_lazy(
+        "GB paper", "Proposed actions %(codes)s relate in particular to the following outputs:"
+    ),
+    "and": pgettext_lazy("GB paper", "and"),
+    "output": pgettext_lazy("GB paper", "output"),
+    "outcome": pgettext_lazy("GB paper", "Outcome"),
+    "indicators": pgettext_lazy("GB paper", "Indicators"),
+    "baseline": pgettext_lazy("GB paper", "Baseline"),
+    "targets": pgettext_lazy("GB paper", "Targets for %(period)s"),
+    "targets_plain": pgettext_lazy("GB paper", "Targets"),
+    "milestones": pgettext_lazy("GB paper", "Milestones per biennium"),
+    "indicator": pgettext_lazy("GB paper", "Indicator"),
+    "annex": pgettext_lazy("GB paper", "Annex"),
 }
 
 
@@ -91,11 +43,11 @@ class Wording:
     """The set phrases of one language, with dates and lists written the way it writes them."""
 
     def __init__(self, language):
-        self.language = language if language in WORDING else "en"
-        self.words = WORDING[self.language]
+        self.language = language if language in DATE_FORMATS else "en"
 
     def __getitem__(self, key):
-        return self.words[key]
+        with override(self.language):
+            return str(WORDING[key])
 
     def date(self, value):
         with override(self.language):
@@ -112,7 +64,7 @@ class Wording:
         items = list(items)
         if len(items) < 2:
             return "".join(items)
-        return f"{', '.join(items[:-1])} {self.words['and']} {items[-1]}"
+        return f"{', '.join(items[:-1])} {self['and']} {items[-1]}"
 
     def phrase(self, key, **values):
-        return self.words[key].format(**values)
+        return self[key] % values
