@@ -2,7 +2,8 @@
 
 The upload is kept in a temporary file named by a random token that only the uploader's
 session knows, so confirming re-reads the very bytes previewed. Nothing is written before
-the administrator confirms; the confirmed import runs in one transaction.
+the administrator confirms; the confirmed import runs in one transaction. A large file is
+imported by the task worker while a progress page follows it.
 """
 
 import secrets
@@ -15,9 +16,10 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.tasks import TaskResultStatus
+from django.tasks.exceptions import TaskResultDoesNotExist
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -29,12 +31,14 @@ from measures.importing import (
     write_blank_template,
 )
 from measures.importing.summary import kind_label
-from measures.importing.tasks import import_stored_workbook
+from measures.importing.tasks import STEPS, import_stored_workbook, read_progress
 from measures.importing.workbook import check_size
 from measures.policy import can_import_plans, require
 
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "ilo_tracker_imports"
 SESSION_KEY = "plan_imports"
+# Imports handed to the task worker, by token: only the session that confirmed them sees them.
+BACKGROUND_KEY = "plan_imports_running"
 UPLOAD_LIFETIME = 24 * 3600
 # The preview lists the plan's lines up to this number; a larger plan is summarised.
 PREVIEW_LINES = 1000
@@ -62,6 +66,11 @@ def import_urls(model_admin):
     return [
         path("import/", view(upload), name="measures_plan_import"),
         path("import/<str:token>/", view(preview), name="measures_plan_import_preview"),
+        path(
+            "import/<str:token>/progress/",
+            view(import_progress),
+            name="measures_plan_import_progress",
+        ),
         path("template.xlsx", view(blank_template), name="measures_plan_template"),
     ]
 
@@ -119,7 +128,7 @@ def preview(request, model_admin, token):
     context.update(
         parsed=parsed,
         changes=changes,
-        counts=[(kind_label(kind), count) for kind, count in changes.counts.items()],
+        counts=_labelled(changes.counts),
         unread=parsed.unread_timelines(),
         removable=[m for m in changes.missing if not m.kept],
         plan_rows=_plan_rows(parsed),
@@ -135,16 +144,15 @@ def _confirm(request, token, stored, path):
     request.session.modified = True
     delete_missing = bool(request.POST.get("delete_missing"))
     if stored.get("rows", 0) > BACKGROUND_ROWS:
-        import_stored_workbook.enqueue(str(path), stored["name"], stored["symbol"], delete_missing)
-        messages.info(
-            request,
-            _(
-                "%(file)s (%(rows)s rows) is being imported in the background; the plan "
-                "appears in this list when it is done (see Task results for its progress)."
-            )
-            % {"file": stored["name"], "rows": number_format(stored["rows"], force_grouping=True)},
+        result = import_stored_workbook.enqueue(
+            str(path), stored["name"], stored["symbol"], delete_missing, get_language()
         )
-        return redirect("admin:measures_plan_changelist")
+        request.session.setdefault(BACKGROUND_KEY, {})[token] = {
+            "task": result.id,
+            "name": stored["name"],
+            "rows": stored["rows"],
+        }
+        return redirect("admin:measures_plan_import_progress", token=token)
     try:
         parsed = read_plan(path.read_bytes(), stored["name"], stored["symbol"])
         changes = import_plan(parsed, delete_missing=delete_missing)
@@ -159,6 +167,42 @@ def _confirm(request, token, stored, path):
         _("%(plan)s imported from %(file)s.") % {"plan": parsed.symbol, "file": stored["name"]},
     )
     return redirect("admin:measures_plan_change", changes.plan.pk)
+
+
+def import_progress(request, model_admin, token):
+    """Where a background import stands; the page polls itself until the import ends."""
+    require(can_import_plans(request.user))
+    job = request.session.get(BACKGROUND_KEY, {}).get(token)
+    try:
+        result = import_stored_workbook.get_result(job["task"]) if job else None
+    except TaskResultDoesNotExist:
+        result = None
+    if result is None:
+        raise Http404(_("This import is not known to your session."))
+    context = _context(
+        request, model_admin, title=_("Import a plan: progress"), job=job, result=result
+    )
+    if result.status == TaskResultStatus.SUCCESSFUL:
+        outcome = result.return_value
+        if "problems" in outcome:
+            context.update(state="refused", problems=outcome["problems"])
+        else:
+            context.update(
+                state="done",
+                symbol=outcome["symbol"],
+                plan_url=reverse("admin:measures_plan_change", args=[outcome["plan"]]),
+                counts=_labelled(outcome["counts"]),
+            )
+    elif result.status == TaskResultStatus.FAILED:
+        context["state"] = "failed"
+    else:
+        step, stage = read_progress(UPLOAD_DIR / f"{token}.xlsx")
+        context.update(state="running" if step else "queued", step=step, stage=stage, steps=STEPS)
+    return render(request, "admin/measures/plan/import_progress.html", context)
+
+
+def _labelled(counts):
+    return [(kind_label(kind), count) for kind, count in counts.items()]
 
 
 def blank_template(request, model_admin):
@@ -177,7 +221,7 @@ def blank_template(request, model_admin):
 def _store(workbook):
     UPLOAD_DIR.mkdir(mode=0o700, exist_ok=True)
     too_old = time.time() - UPLOAD_LIFETIME
-    for old in UPLOAD_DIR.glob("*.xlsx"):
+    for old in UPLOAD_DIR.iterdir():
         if old.stat().st_mtime < too_old:
             old.unlink(missing_ok=True)
     token = secrets.token_urlsafe(24)

@@ -1,10 +1,15 @@
 """The admin import: upload → preview (nothing written) → confirm; administrators only."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
+from measures.admin_import import UPLOAD_DIR
+from measures.importing.apply import STAGES
 from measures.models import ActionLine, Plan
 
 from .test_import_workbooks import PART_I, make_workbook
@@ -133,17 +138,83 @@ def test_upload_form_errors_are_tied_to_the_field(admin_client):
     assert '<label for="id_file"' in page
 
 
-def test_large_files_are_imported_by_the_task_worker(admin_client, settings, monkeypatch):
+# The task worker closes its database connection after each task, as in production: these
+# tests commit for real so that the test's own connection survives it.
+@pytest.mark.django_db(transaction=True)
+def test_large_files_are_imported_by_the_task_worker_with_a_progress_page(
+    admin_client, monkeypatch
+):
     monkeypatch.setattr("measures.admin_import.BACKGROUND_ROWS", 2)
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     preview_url = upload(admin_client, make_workbook(("Annexe", ROWS)))["Location"]
     assert "imported in the background" in admin_client.get(preview_url).content.decode()
-    response = admin_client.post(preview_url, follow=True)
-    assert "is being imported in the background" in response.content.decode()
+    progress_url = admin_client.post(preview_url)["Location"]
+    assert progress_url.endswith("/progress/")
+
+    page = admin_client.get(progress_url).content.decode()
+    assert "Waiting for the task worker" in page and 'hx-trigger="every 2s"' in page
     assert not Plan.objects.exists()  # queued, not run
 
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    page = admin_client.get(progress_url).content.decode()
+    plan = Plan.objects.get()
+    assert "GB.900/TC/1 has been imported." in page and "hx-trigger" not in page
+    assert reverse("admin:measures_plan_change", args=[plan.pk]) in page
+    assert '<th scope="row">Action lines</th><td>2</td>' in page
+    assert ActionLine.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_page_shows_each_stage_while_the_worker_runs(admin_client, monkeypatch):
+    """The worker's stages reach the page although its transaction is not committed yet."""
+    monkeypatch.setattr("measures.admin_import.BACKGROUND_ROWS", 2)
     preview_url = upload(admin_client, make_workbook(("Annexe", ROWS)))["Location"]
     admin_client.get(preview_url)
-    admin_client.post(preview_url)
-    assert ActionLine.objects.count() == 2
+    progress_url = admin_client.post(preview_url)["Location"]
+    seen = []
+
+    def import_plan(parsed, *, delete_missing, progress):
+        for stage in STAGES:
+            progress(stage)
+            seen.append(admin_client.get(progress_url).content.decode())
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("measures.importing.tasks.import_plan", import_plan)
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert [re.search(r"Step \d of 4: [^<]*", page)[0] for page in seen] == [
+        "Step 2 of 4: Parts and questions…",
+        "Step 3 of 4: Action lines…",
+        "Step 4 of 4: Status updates and output links…",
+    ]
+    assert '<progress max="4" value="3">' in seen[1]
+    page = admin_client.get(progress_url).content.decode()
+    assert "The import failed; nothing was written." in page
+    assert not Plan.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_refused_on_the_worker_shows_its_problems(admin_client, monkeypatch):
+    monkeypatch.setattr("measures.admin_import.BACKGROUND_ROWS", 2)
+    preview_url = upload(admin_client, make_workbook(("Annexe", ROWS)))["Location"]
+    admin_client.get(preview_url)
+    # The stored upload is damaged between preview and import.
+    stored = next(UPLOAD_DIR.glob(preview_url.rstrip("/").rsplit("/", 1)[1] + ".xlsx"))
+    stored.write_bytes(b"not a workbook any more")
+    progress_url = admin_client.post(preview_url)["Location"]
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    page = admin_client.get(progress_url).content.decode()
+    assert "The file was refused; nothing was written" in page
+    assert "plan.xlsx</strong>: this is not an Excel workbook (.xlsx)." in page
+    assert not Plan.objects.exists()
+
+
+def test_a_progress_page_belongs_to_the_session_that_confirmed(
+    client, admin_user, django_user_model, monkeypatch
+):
+    monkeypatch.setattr("measures.admin_import.BACKGROUND_ROWS", 2)
+    client.force_login(admin_user)
+    preview_url = upload(client, make_workbook(("Annexe", ROWS)))["Location"]
+    client.get(preview_url)
+    progress_url = client.post(preview_url)["Location"]
+    other = django_user_model.objects.create_superuser("root2", "r2@example.org", "pw-2026-x")
+    client.force_login(other)
+    assert client.get(progress_url).status_code == 404

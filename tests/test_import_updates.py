@@ -4,13 +4,17 @@ import datetime
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from openpyxl import load_workbook
 
 from measures.models import ActionLine, Plan, Question, StatusCategory, StatusUpdate
 
 from .test_import_workbooks import PART_I, make_workbook
 
 pytestmark = pytest.mark.django_db
+
+FIXTURE = settings.BASE_DIR / "fixtures" / "GB.279-TC-2.xlsx"
 
 ORIGINAL = [
     PART_I,
@@ -154,3 +158,89 @@ def test_dry_run_prints_the_summary_and_writes_nothing(tmp_path):
         "  questions: 2 created, 0 updated, 0 unchanged, 0 missing from the file",
     ]
     assert not Plan.objects.exists()
+
+
+def edited_gb279(tmp_path):
+    """GB.279/TC/2 with question 2 c) edited: two line texts, one timeline, its status."""
+    book = load_workbook(settings.BASE_DIR / "fixtures" / "GB.279-TC-2.xlsx")
+    sheet = book["Annexe"]
+    assert sheet["A11"].value.startswith("2 c)")
+    paragraphs = sheet["B11"].value.split("\n")
+    paragraphs[2] = "- le Programme ISEP sera intégré au programme IFP/SEED;"
+    paragraphs[4] = "- développement des programmes du Centre de Turin, avec le BIT."
+    sheet["B11"] = "\n".join(paragraphs)
+    sheet["C11"] = (
+        "Démarrage en janvier 2000\nTerminé en décembre 2001\nDe manière continue\nEn cours"
+    )
+    sheet["D11"] = "Le programme IFP/SEED a repris l'ISEP en octobre 2000."
+    path = tmp_path / "GB.279-TC-2.xlsx"
+    book.save(path)
+    return path
+
+
+def snapshot():
+    return (
+        list(ActionLine.objects.order_by("pk").values_list("pk", "text", "timeline", "due_date")),
+        list(StatusUpdate.objects.order_by("pk").values()),
+        list(Question.objects.order_by("pk").values()),
+    )
+
+
+def test_an_edited_real_plan_is_updated_in_place(tmp_path, staff_user):
+    call_command("import_plan", str(FIXTURE), stdout=io.StringIO())
+    before = dict(ActionLine.objects.values_list("pk", "question__code"))
+    isep = ActionLine.objects.get(question__code="2 c)", order=2)
+    entered = StatusUpdate.objects.create(
+        action_line=isep,
+        as_of=datetime.date(2000, 10, 1),
+        category=StatusCategory.IN_PROGRESS,
+        narrative="ISEP intégré à IFP/SEED.",
+        author=staff_user,
+    )
+    entered_values = StatusUpdate.objects.filter(pk=entered.pk).values().get()
+
+    out = io.StringIO()
+    call_command("import_plan", str(edited_gb279(tmp_path)), stdout=out)
+    output = out.getvalue()
+
+    assert "action lines: 0 created, 2 updated, 76 unchanged, 0 missing" in output
+    assert "status updates: 0 created, 1 updated," in output
+    # Every line keeps its identity, the edited ones included.
+    assert dict(ActionLine.objects.values_list("pk", "question__code")) == before
+    isep.refresh_from_db()
+    assert isep.text == "- le Programme ISEP sera intégré au programme IFP/SEED;"
+    assert (isep.timeline, isep.due_date) == (
+        "Terminé en décembre 2001",
+        datetime.date(2001, 12, 31),
+    )
+    assert ActionLine.objects.get(question__code="2 c)", order=4).text.endswith("avec le BIT.")
+    # The changed whole-question status is a newer imported update; the older one stays.
+    question_updates = StatusUpdate.objects.filter(question__code="2 c)").newest_first()
+    assert [u.narrative[:30] for u in question_updates] == [
+        "Le programme IFP/SEED a repris",
+        "Les stratégies du programme fo",
+    ]
+    assert question_updates[0].source == StatusUpdate.Source.IMPORT
+    assert not question_updates[0].category_confirmed
+    # What a person entered in the app is untouched.
+    assert StatusUpdate.objects.filter(pk=entered.pk).values().get() == entered_values
+
+    out = io.StringIO()
+    call_command("import_plan", str(tmp_path / "GB.279-TC-2.xlsx"), stdout=out)
+    # Importing the edited file again changes nothing.
+    assert "action lines: 0 created, 0 updated, 78 unchanged" in out.getvalue()
+    assert "status updates: 0 created, 0 updated," in out.getvalue()
+
+
+def test_an_error_while_writing_leaves_the_plan_as_it_was(tmp_path, monkeypatch):
+    call_command("import_plan", str(FIXTURE), stdout=io.StringIO())
+    before = snapshot()
+
+    def fail(self, questions):
+        raise RuntimeError("the database went away")
+
+    # The last stage fails, after parts, questions, lines and status updates were written.
+    monkeypatch.setattr("measures.importing.apply._Sync.sync_outputs", fail)
+    with pytest.raises(RuntimeError):
+        call_command("import_plan", str(edited_gb279(tmp_path)), stdout=io.StringIO())
+    assert snapshot() == before

@@ -12,6 +12,7 @@ from collections import defaultdict
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from measures.models import ActionLine, Part, Plan, Question, StatusUpdate
 from measures.suggest import suggest_status
@@ -25,6 +26,12 @@ from .workbook import Problem
 # the same parent ever hold the same order (the constraints are not deferrable).
 _PARKING_ORDER = 32767
 _BATCH = 500
+# What `progress` is told, in this order, while an import writes.
+STAGES = (
+    gettext_lazy("Parts and questions…"),
+    gettext_lazy("Action lines…"),
+    gettext_lazy("Status updates and output links…"),
+)
 
 
 def compare_plan(parsed: ParsedPlan) -> Changes:
@@ -53,12 +60,12 @@ class _Sync:
     def run(self):
         plan = self.sync_plan()
         protected = self.protected_rows(plan)
-        self.progress(_("Parts and questions…"))
+        self.progress(STAGES[0])
         parts = self.sync_parts(plan, protected)
         questions = self.sync_questions(parts, protected)
-        self.progress(_("Action lines…"))
+        self.progress(STAGES[1])
         lines = self.sync_lines(questions, protected)
-        self.progress(_("Status updates and output links…"))
+        self.progress(STAGES[2])
         self.sync_status_updates(plan, questions, lines)
         self.sync_outputs(questions)
         self.changes.plan = plan if plan.pk else None

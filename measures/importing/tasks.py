@@ -1,21 +1,62 @@
-"""Large confirmed imports run on the task worker (`manage.py db_worker`), off the request."""
+"""Large confirmed imports run on the task worker (`manage.py db_worker`), off the request.
 
+The import writes in one transaction that other connections cannot see until it commits, so
+its progress goes to a small file beside the stored upload, where the progress page reads it.
+"""
+
+import json
 from pathlib import Path
 
 from django.tasks import task
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
-from .apply import import_plan
+from .apply import STAGES, import_plan
 from .layout import read_plan
+from .workbook import ImportRefused
+
+READING = gettext_lazy("Reading the workbook…")
+STEPS = 1 + len(STAGES)
+
+
+def progress_path(upload: Path) -> Path:
+    return upload.with_suffix(".progress.json")
+
+
+def read_progress(upload: Path):
+    """(step, stage) of the import of `upload`: (0, "") until the worker starts it."""
+    try:
+        state = json.loads(progress_path(upload).read_text())
+    except (OSError, ValueError):
+        return 0, ""
+    return state["step"], state["stage"]
 
 
 @task()
-def import_stored_workbook(path, filename, symbol, delete_missing):
-    """Import the stored upload at `path` in one transaction, then delete the upload."""
+def import_stored_workbook(path, filename, symbol, delete_missing, language):
+    """Import the stored upload at `path` in one transaction, then delete the upload.
+
+    Returns the plan and what changed, or the problems for which the file was refused.
+    """
     stored = Path(path)
-    try:
-        parsed = read_plan(stored.read_bytes(), filename, symbol)
-        changes = import_plan(parsed, delete_missing=delete_missing)
-    finally:
-        stored.unlink(missing_ok=True)
+    step = 0
+
+    def progress(stage):
+        nonlocal step
+        step += 1
+        partial = stored.with_suffix(".progress.tmp")
+        partial.write_text(json.dumps({"step": step, "stage": str(stage)}))
+        partial.replace(progress_path(stored))  # the page never reads half a file
+
+    with translation.override(language):
+        try:
+            progress(READING)
+            parsed = read_plan(stored.read_bytes(), filename, symbol)
+            changes = import_plan(parsed, delete_missing=delete_missing, progress=progress)
+        except ImportRefused as refused:
+            problems = [{"where": p.where, "message": p.message} for p in refused.problems]
+            return {"problems": problems}
+        finally:
+            stored.unlink(missing_ok=True)
     counts = {kind: vars(count) for kind, count in changes.counts.items()}
     return {"plan": changes.plan.pk, "symbol": parsed.symbol, "counts": counts}

@@ -1,17 +1,20 @@
 """Open an uploaded workbook safely and read its cells as plain text.
 
-The file is judged by its content: a zip archive holding the parts every .xlsx has. Its size
-and the uncompressed sizes its archive declares are checked before openpyxl opens it (zipfile
-never inflates an entry past its declared size, so the declared total bounds the work).
+The file is judged by its content: a zip archive holding the parts every .xlsx has. Its size,
+the uncompressed sizes its archive declares and the rows its sheets' XML holds are checked
+before openpyxl opens it (zipfile never inflates an entry past its declared size, so the
+declared total bounds the work).
 openpyxl runs in normal mode: read-only mode loses merged cells.
 """
 
 import html
 import io
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
+from xml.etree import ElementTree
 
 import nh3
 from django.conf import settings
@@ -25,6 +28,8 @@ ZIP_SIGNATURE = b"PK\x03\x04"
 _HTML_LIKE = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|&(?:[a-zA-Z]+|#\d+);")
 _BLOCK_END = re.compile(r"<\s*(?:br\s*/?|/p|/li|/div|/tr)\s*>", re.IGNORECASE)
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 
 
 @dataclass(frozen=True)
@@ -98,11 +103,7 @@ def read_workbook(data: bytes, filename: str) -> list[Sheet]:
                         "limit": filesizeformat(settings.IMPORT_MAX_UNCOMPRESSED_BYTES),
                     }
                 )
-            has_formulas = any(
-                _FORMULA.search(archive.read(entry))
-                for entry in entries
-                if entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml")
-            )
+            has_formulas = _scan_sheets(archive, refuse)
         values = load_workbook(io.BytesIO(data), data_only=True)
         formulas = load_workbook(io.BytesIO(data)) if has_formulas else None
     except ImportRefused:
@@ -110,22 +111,51 @@ def read_workbook(data: bytes, filename: str) -> list[Sheet]:
     except Exception:  # openpyxl and zipfile raise many kinds of error on a damaged file
         refuse(_("the file is damaged: its archive cannot be read."))
 
-    total_rows = 0
     sheets = []
     for worksheet in values.worksheets:
-        total_rows += worksheet.max_row
-        if total_rows > settings.IMPORT_MAX_ROWS:
-            refuse(
-                _("the workbook has more than %(limit)d rows, the import limit.")
-                % {"limit": settings.IMPORT_MAX_ROWS},
-                worksheet.title,
-                worksheet.max_row,
-                1,
-            )
         if formulas is not None:
             _refuse_formulas_without_value(worksheet, formulas[worksheet.title], refuse)
         sheets.append(Sheet(worksheet.title, list(_rows(worksheet))))
     return sheets
+
+
+def _scan_sheets(archive, refuse):
+    """Refuse a workbook over the row limit from its XML, before openpyxl builds its cells.
+
+    True if some sheet holds a formula.
+    """
+    counted, has_formulas = 0, False
+    for title, part in _worksheet_parts(archive):
+        xml = archive.read(part)
+        has_formulas = has_formulas or bool(_FORMULA.search(xml))
+        for row in _ROW.finditer(xml):
+            counted += 1
+            if counted > settings.IMPORT_MAX_ROWS:
+                number = _ROW_NUMBER.search(row[1])
+                refuse(
+                    _("the workbook has more than %(limit)d rows, the import limit.")
+                    % {"limit": settings.IMPORT_MAX_ROWS},
+                    title,
+                    int(number[1]) if number else None,
+                )
+    return has_formulas
+
+
+def _worksheet_parts(archive):
+    """(title, archive path) of each sheet, in the workbook's order."""
+    targets = {}
+    for relation in ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels")):
+        target = relation.get("Target", "")
+        path = target[1:] if target.startswith("/") else posixpath.join("xl", target)
+        targets[relation.get("Id")] = posixpath.normpath(path)
+    names = set(archive.namelist())
+    for element in ElementTree.fromstring(archive.read("xl/workbook.xml")).iter():
+        if element.tag.rpartition("}")[2] == "sheet":
+            relation = next(
+                (v for k, v in element.attrib.items() if k.rpartition("}")[2] == "id"), None
+            )
+            if targets.get(relation) in names:
+                yield element.get("name"), targets[relation]
 
 
 def _refuse_formulas_without_value(values, formulas, refuse):
