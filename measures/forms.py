@@ -1,4 +1,5 @@
 from django import forms
+from django.forms import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,18 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class FocusFirstError(BoundField):
+    """Autofocus the first visible field in error: browsers honour it on a page load, and
+    htmx after swapping the form in, so the keyboard lands where the fix is needed."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        first = next((field for field in self.form.visible_fields() if field.errors), None)
+        if first is not None and first.name == self.name:
+            attrs["autofocus"] = True
+        return attrs
+
+
 class StatusUpdateForm(forms.Form):
     """The status of one action line (or of its whole question) as of a date.
 
@@ -19,6 +32,7 @@ class StatusUpdateForm(forms.Form):
     checked by `services.status_update_create`, inside its transaction.
     """
 
+    bound_field_class = FocusFirstError
     LINE = "line"
     QUESTION = "question"
 
@@ -53,10 +67,17 @@ class StatusUpdateForm(forms.Form):
 
 
 class AsOfForm(forms.Form):
+    bound_field_class = FocusFirstError
     as_of = forms.DateField(label=_("Status as of"), widget=DateInput(), required=False)
 
 
 class ReportingRoundForm(forms.ModelForm):
+    bound_field_class = FocusFirstError
+
+    def __init__(self, *args, **kwargs):
+        # Its field shares the plan page with AsOfForm's: ids must differ for the labels.
+        super().__init__(*args, auto_id="id_round_%s", **kwargs)
+
     class Meta:
         model = ReportingRound
         fields = ["as_of"]

@@ -45,10 +45,25 @@ def status_update_create(
 
     `seen_update_id` is the newest update about the line the author saw when opening the form;
     any update entered since raises StatusConflict, so no one's words are silently overtaken.
+    The same form sent twice (a double click, a second click after saving) returns the update
+    already saved instead of adding a copy.
     """
+    update = StatusUpdate(
+        action_line=None if about_question else line,
+        question=line.question if about_question else None,
+        as_of=as_of,
+        category=category,
+        category_confirmed=True,
+        narrative=narrative,
+        author=author,
+        source=StatusUpdate.Source.APP,
+    )
     with transaction.atomic():
         plan = _lock_plan(line.question.part.plan_id)
         _check_as_of(plan, as_of)
+        latest = StatusUpdate.objects.about_line(line).order_by("-pk").first()
+        if latest and _same_words(latest, update):
+            return latest
         newer = list(
             StatusUpdate.objects.about_line(line)
             .filter(pk__gt=seen_update_id or 0)
@@ -57,19 +72,14 @@ def status_update_create(
         )
         if newer:
             raise StatusConflict(newer)
-        update = StatusUpdate(
-            action_line=None if about_question else line,
-            question=line.question if about_question else None,
-            as_of=as_of,
-            category=category,
-            category_confirmed=True,
-            narrative=narrative,
-            author=author,
-            source=StatusUpdate.Source.APP,
-        )
         update.full_clean()
         update.save()
     return update
+
+
+def _same_words(saved, update):
+    fields = ["action_line_id", "question_id", "as_of", "category", "narrative", "author_id"]
+    return all(getattr(saved, name) == getattr(update, name) for name in fields)
 
 
 def round_create(*, plan, as_of):

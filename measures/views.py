@@ -111,15 +111,20 @@ def _render_plan(request, plan, round_form=None):
     )
 
 
-def _render_line(request, line, form=None, conflict=None, saved=False):
-    """The line page, or with htmx its form, status badge and history (swapped out of band)."""
+def _render_line(request, line, form=None, conflict=None, saved=None):
+    """The line page, or with htmx its form, status badge and history (swapped out of band).
+
+    `saved` is the update just saved: the form comes back empty for the next one, on its date.
+    """
     history = list(StatusUpdate.objects.about_line(line).select_related("author").newest_first())
     current = with_statuses(ActionLine.objects.filter(pk=line.pk), timezone.localdate())[0]
     may_update = policy.can_update_line(request.user, line)
     if form is None and may_update:
         # Opened on the newest update shown, so that any later one is reported as a conflict.
         initial = {"seen_update": max((u.pk for u in history), default=None)}
-        if current.status:
+        if saved:
+            initial |= {"as_of": saved.as_of, "category": saved.category}
+        elif current.status:
             initial |= {
                 "category": current.status.category,
                 "narrative": current.status.narrative,
@@ -160,7 +165,7 @@ def line_update(request, line_id):
     if not form.is_valid():
         return _render_line(request, line, form)
     try:
-        services.status_update_create(
+        update = services.status_update_create(
             line=line,
             author=request.user,
             as_of=form.cleaned_data["as_of"],
@@ -179,7 +184,7 @@ def line_update(request, line_id):
         form = StatusUpdateForm(data, may_report_on_question=may_report_on_question)
         return _render_line(request, line, form, conflict=conflict.newer)
     if request.htmx:
-        return _render_line(request, line, saved=True)
+        return _render_line(request, line, saved=update)
     messages.success(request, _("Status saved."))
     return redirect("line_detail", line_id=line.pk)
 

@@ -1,11 +1,19 @@
 """The status form in a real Chromium: in-place saving, conflicts, and a forbidden unit."""
 
+import datetime
+import io
 import re
+from functools import partial
 
 import pytest
+from django.core.management import call_command
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from playwright.sync_api import expect
 
-from measures.models import StatusUpdate
+from measures.models import ActionLine, Plan, StatusUpdate
 from tests.factories import make_plan
 
 pytestmark = pytest.mark.browser
@@ -87,3 +95,76 @@ def test_staff_of_another_unit_has_no_form_and_a_forged_post_is_refused(
     )
     assert response.status == 403
     assert not StatusUpdate.objects.exists()
+
+
+ROUND = datetime.date(2000, 12, 31)
+
+
+def localised(language, message, **values):
+    with translation.override(language):
+        text = gettext(message)
+        assert language == "en" or text != message, f"{message!r} is not translated"
+        return text % {k: date_format(v) for k, v in values.items()} if values else text
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_a_reporting_round_of_gb_279_in_each_language(
+    new_page, reference_data, staff_user, manager_user, language
+):
+    """Staff of PARDEV report on two lines as of 31 December 2000, a manager publishes that
+    round, and then no update on or before that date is taken, all in the reader's language."""
+    call_command("load_demo_plans", stdout=io.StringIO())
+    plan = Plan.objects.get(symbol="GB.279/TC/2")
+    lines = ActionLine.objects.filter(question__part__plan=plan, units=staff_user.units.get())
+    first, second = lines.order_by("question__part__order", "question__order", "order")[:2]
+    t = partial(localised, language)
+
+    def sign_in(user, password):
+        page = new_page(language=language)
+        page.goto("/accounts/login/")
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        page.get_by_label(capfirst(t("username"))).fill(user.username)
+        page.get_by_label(t("Password")).fill(password)
+        page.get_by_role("button", name=t("Sign in")).click()
+        expect(page.get_by_role("heading", name=t("My measures"))).to_be_visible()
+        return page
+
+    def report(page, line, status, narrative):
+        page.goto(f"/lines/{line.pk}/")
+        form = page.locator("#status-form")
+        form.get_by_label(t("As of")).fill(ROUND.isoformat())
+        form.get_by_label(t("Status")).select_option(label=t(status))
+        form.get_by_label(t("Narrative")).fill(narrative)
+        form.get_by_role("button", name=t("Save the status")).click()
+        return form
+
+    manager = sign_in(manager_user, "maria-pass-2026")
+    manager.get_by_role("link", name="GB.279/TC/2").first.click()
+    manager.locator("#id_round_as_of").fill(ROUND.isoformat())
+    manager.get_by_role("button", name=t("Add a round")).click()
+    expect(manager.get_by_text(t("Reporting round added."))).to_be_visible()
+
+    alice = sign_in(staff_user, "alice-pass-2026")
+    alice.get_by_role("link", name=first.text[:40]).first.click()
+    report(alice, first, "Completed", "Déclaration diffusée.\n\nVoir la circulaire.")
+    expect(alice.locator("#line-status")).to_contain_text(t("Completed"))
+    expect(alice.locator("#id_narrative")).to_have_value("")
+    report(alice, second, "Delayed", "Consultations reportées.")
+    expect(alice.locator("#line-status")).to_contain_text(t("Delayed"))
+    expect(alice.locator("#history .update").first).to_contain_text("Consultations reportées.")
+
+    manager.reload()
+    publish = t("Publish the round as of %(date)s", date=ROUND)
+    manager.get_by_role("button", name=publish).click()
+    expect(
+        manager.get_by_text(t("The round as of %(date)s is published.", date=ROUND))
+    ).to_be_visible()
+
+    form = report(alice, first, "Cancelled", "Trop tard pour ce cycle.")
+    error = t("The round as of %(date)s has been published: choose a later date.", date=ROUND)
+    expect(alice.locator("#id_as_of_error")).to_have_text(error)
+    expect(form.get_by_label(t("As of"))).to_be_focused()
+    expect(form.get_by_label(t("Narrative"))).to_have_value("Trop tard pour ce cycle.")
+    saved = StatusUpdate.objects.filter(author=staff_user, as_of=ROUND)
+    assert sorted(saved.values_list("category", flat=True)) == ["completed", "delayed"]
+    assert plan.rounds.get().published_by == manager_user

@@ -1,6 +1,7 @@
 """Adding a status update: plain form, htmx, field errors, conflicts and published rounds."""
 
 import datetime
+import re
 
 import pytest
 
@@ -50,6 +51,47 @@ def test_htmx_save_returns_the_form_the_new_badge_and_the_history_out_of_band(al
     history = page.split('<section id="history"')[1]
     assert history.count('<article class="update">') == 2
     assert "Status saved." in page
+
+
+def test_after_an_htmx_save_the_form_is_ready_for_the_next_update_on_the_same_date(alice, line):
+    page = post(alice, line, htmx=True, as_of="2000-08-31", narrative="Atelier tenu").content
+    page = page.decode().split("</form>")[0]
+    saved = StatusUpdate.objects.get()
+    assert "Status saved." in page
+    assert "Atelier tenu" not in page  # the words went to the history, not back into the form
+    assert re.search(r'<textarea name="narrative"[^>]*>\s*</textarea>', page)
+    assert 'name="as_of" value="2000-08-31"' in page
+    assert '<option value="in_progress" selected>' in page
+    assert f'name="seen_update" value="{saved.pk}"' in page
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_the_same_form_sent_twice_saves_one_update(alice, line, htmx):
+    """A double click, or a click again on the page shown after saving, adds no copy."""
+    first = post(alice, line, htmx=htmx, narrative="Atelier tenu", seen_update="")
+    again = post(alice, line, htmx=htmx, narrative="Atelier tenu", seen_update="")
+    assert first.status_code == again.status_code == (200 if htmx else 302)
+    assert "Someone else" not in again.content.decode()
+    saved = StatusUpdate.objects.get()
+    assert post(alice, line, narrative="Atelier tenu", seen_update=saved.pk).status_code == 302
+    assert StatusUpdate.objects.count() == 1
+    # Other words, or the same words on another date, are a new update.
+    post(alice, line, narrative="Atelier tenu", as_of="2000-09-01", seen_update=saved.pk)
+    assert StatusUpdate.objects.count() == 2
+
+
+def test_errors_are_summarised_on_top_and_focus_goes_to_the_first_field_in_error(alice, line):
+    page = post(alice, line, as_of="31/31/2000", category="").content.decode()
+    summary = page.split('<div class="error-summary" role="alert">')[1].split("</div>")[0]
+    assert '<a href="#id_as_of">As of: Enter a valid date.</a>' in summary
+    assert '<a href="#id_category">Status: This field is required.</a>' in summary
+    focused = re.findall(r"<(?:input|select|textarea)[^>]*\bautofocus\b[^>]*>", page)
+    assert len(focused) == 1 and 'id="id_as_of"' in focused[0]
+    # An error found when saving (a date in the future) is focused in the same way.
+    page = post(alice, line, htmx=True, as_of="2999-01-01").content.decode()
+    focused = re.findall(r"<(?:input|select|textarea)[^>]*\bautofocus\b[^>]*>", page)
+    assert len(focused) == 1 and 'id="id_as_of"' in focused[0]
+    assert '<a href="#id_as_of">As of: The as-of date cannot be in the future.</a>' in page
 
 
 def test_errors_are_shown_next_to_their_field_and_the_text_is_kept(alice, line):
