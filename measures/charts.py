@@ -11,7 +11,7 @@ COLOURS = {
     "completed": "#1d6b2d",
     "": "#1e2dbe",
 }
-LABEL_WIDTH = 220
+LABEL_WIDTH = 260
 BAR_AREA = 320
 ROW_HEIGHT = 26
 BAR_HEIGHT = 18

@@ -82,7 +82,12 @@ class PlanDashboard:
 
     def overdue_chart(self):
         bars = [
-            Bar(str(part.number), counts.deadlines[0].number, counts.deadlines[0].url, "overdue")
+            Bar(
+                part.title,  # as written, it names the part: "Partie I – Rendre…"
+                counts.deadlines[0].number,
+                counts.deadlines[0].url,
+                "overdue",
+            )
             for part, counts in self.parts
         ]
         return bar_chart("plan-overdue", _("Overdue lines by part"), bars)
@@ -177,6 +182,10 @@ class OutcomeNode:
     outputs: list[OutputNode]
     indicators: list[Indicator]
 
+    @property
+    def label(self):
+        return f"{self.outcome.code}. {self.outcome.title}"
+
 
 @dataclass
 class FrameworkDashboard:
@@ -187,7 +196,7 @@ class FrameworkDashboard:
 
     def outcome_chart(self):
         bars = [
-            Bar(f"{node.outcome.code}", node.counts.total.number, node.counts.total.url)
+            Bar(node.label, node.counts.total.number, node.counts.total.url)
             for node in self.outcomes
         ]
         return bar_chart("framework-lines", _("Linked lines by outcome"), bars)
@@ -195,7 +204,7 @@ class FrameworkDashboard:
     def overdue_chart(self):
         bars = [
             Bar(
-                f"{node.outcome.code}",
+                node.label,
                 node.counts.deadlines[0].number,
                 node.counts.deadlines[0].url,
                 "overdue",

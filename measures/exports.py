@@ -5,55 +5,68 @@ Rows are read in chunks and written as they come, so 20,000 lines never sit in m
 
 import csv
 import datetime
+import itertools
 import tempfile
+from collections import defaultdict
 
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
-from django_tables2.rows import BoundRow
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .models import DeadlineKind
+from .models import ActionLine
 
 CHUNK_SIZE = 1000
 # A spreadsheet reads a cell starting with these as a formula (or a formula's continuation).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
-EXTRA_COLUMNS = [
-    (_("Question text"), lambda line: line.question.title),
-    (_("Deadline kind"), lambda line: DeadlineKind(line.deadline_kind).label),
-    (_("Status text"), lambda line: line.status_narrative or ""),
-    (_("Responsible unit names"), lambda line: "; ".join(u.name for u in line.units.all())),
-]
-
 
 def neutralise(value):
-    """Make a text cell inert in Excel, LibreOffice and Sheets: a leading quote shows as text."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    """Make a CSV cell inert in Excel, LibreOffice and Sheets: a leading quote shows as text."""
+    if _is_formula_like(value):
         return "'" + value
     return value
 
 
+def _is_formula_like(value):
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
+def export_columns(table):
+    """The table's columns, the hidden full-text ones included, in the table's order."""
+    return [column for column in table.columns.iterall() if not column.column.exclude_from_export]
+
+
 def export_rows(table, queryset):
-    """The header, then one list of cell values per line, formulas neutralised."""
-    names = [column.name for column in table.columns]
-    yield [str(column.header) for column in table.columns] + [str(h) for h, _ in EXTRA_COLUMNS]
-    for line in queryset.iterator(chunk_size=CHUNK_SIZE):
-        row = BoundRow(line, table=table)
-        values = [row.get_cell_value(name) for name in names]
-        values += [getter(line) for _, getter in EXTRA_COLUMNS]
-        yield [neutralise(_plain(value)) for value in values]
+    """The header, then one list of cell values per line.
+
+    Cells come from `.values()` rows through each column's `cell`, read in chunks; a chunk's
+    units are read in one more query.
+    """
+    columns = export_columns(table)
+    yield [str(column.header) for column in columns]
+    cells = [(str(column.accessor), column.column.cell) for column in columns]
+    fields = {name for name, _ in cells} - {"units"}
+    rows = queryset.prefetch_related(None).values("pk", *fields).iterator(CHUNK_SIZE)
+    for chunk in itertools.batched(rows, CHUNK_SIZE):
+        units = units_of([row["pk"] for row in chunk])
+        for row in chunk:
+            row["units"] = units[row["pk"]]
+            yield [_plain(cell(row[name])) for name, cell in cells]
+
+
+def units_of(line_ids):
+    """{line id: [unit, …]} in code order, as `line.units.all()` lists them."""
+    units = defaultdict(list)
+    links = ActionLine.units.through.objects.filter(actionline_id__in=line_ids)
+    for link in links.select_related("unit").order_by("unit__code"):
+        units[link.actionline_id].append(link.unit)
+    return units
 
 
 def _plain(value):
-    """What a spreadsheet can hold: text (translated now), numbers and dates."""
-    if value is None:
-        return ""
-    if isinstance(value, Promise):
-        return str(value)
-    return value
+    """What a spreadsheet can hold: text, numbers and dates."""
+    return "" if value is None else value
 
 
 class _Echo:
@@ -67,31 +80,39 @@ def csv_chunks(table, queryset):
     yield "\ufeff"
     for values in export_rows(table, queryset):
         yield writer.writerow(
-            [v.isoformat() if isinstance(v, datetime.date) else v for v in values]
+            [v.isoformat() if isinstance(v, datetime.date) else neutralise(v) for v in values]
         )
 
 
-COLUMN_WIDTHS = {"text": 60, "timeline": 30, "units": 18}
+COLUMN_WIDTHS = {
+    "text": 60,
+    "timeline": 30,
+    "units": 18,
+    "question_text": 50,
+    "status_text": 50,
+    "unit_names": 30,
+}
 
 
 def xlsx_file(table, queryset, *, title):
     """A write-only workbook in an anonymous temporary file, rewound for reading."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
-    names = [column.name for column in table.columns] + [None] * len(EXTRA_COLUMNS)
+    names = [column.name for column in export_columns(table)]
     for index, name in enumerate(names, start=1):
-        width = COLUMN_WIDTHS.get(name, 14 if name else 50)
-        sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.column_dimensions[get_column_letter(index)].width = COLUMN_WIDTHS.get(name, 14)
     sheet.freeze_panes = "A2"
     rows = export_rows(table, queryset)
     bold = Font(bold=True)
     sheet.append([_cell(sheet, value, font=bold) for value in next(rows)])
     count = 0
     for values in rows:
-        # Only dates need a styled cell; plain values are much cheaper to write.
+        # Only dates and formula-like texts need a styled cell; plain values are much cheaper.
         sheet.append(
             [
-                _cell(sheet, v) if isinstance(v, datetime.date) else (None if v == "" else v)
+                _cell(sheet, v)
+                if isinstance(v, datetime.date) or _is_formula_like(v)
+                else (None if v == "" else v)
                 for v in values
             ]
         )
@@ -107,6 +128,11 @@ def _cell(sheet, value, font=None):
     cell = WriteOnlyCell(sheet, value=None if value == "" else value)
     if isinstance(value, datetime.date):
         cell.number_format = "yyyy-mm-dd"
+    elif _is_formula_like(value):
+        # Text as written, never a formula: openpyxl would store "=…" as one, and the quote
+        # prefix keeps Excel from reading it as one when the cell is edited.
+        cell.data_type = "s"
+        cell.quotePrefix = True
     if font:
         cell.font = font
     return cell

@@ -24,6 +24,10 @@ def followed(client, url):
     return {row.record for row in response.context["table"].paginated_rows}
 
 
+def every_figure(counts):
+    return [counts.total, *counts.deadlines, *counts.statuses]
+
+
 def figures(counts):
     return {f.label: f.number for f in [counts.total, *counts.deadlines, *counts.statuses]}
 
@@ -74,6 +78,8 @@ def test_plan_dashboard_page_links_numbers_and_draws_accessible_charts(client, w
     assert '<title id="plan-status-title">Lines by status</title>' in html
     assert "Not started: 0; In progress: 0; Ongoing: 0; Completed: 1;" in html
     assert '<title id="plan-overdue-title">Overdue lines by part</title>' in html
+    # Bars name each part by its title, and say their value to screen readers.
+    assert "<title>Partie 1: 2</title>" in html and ">Partie 1</text>" in html
     # The overdue figure in the page, followed like a user would.
     href = unescape(re.search(r'href="([^"]*overdue=1[^"]*plan=[^"]*)"', html)[1])
     assert followed(client, href) == {world.l1, world.l3}
@@ -121,3 +127,19 @@ def test_frameworks_list_leads_to_each_dashboard(client, manager_user, reference
 def test_dashboards_require_sign_in(client, db):
     response = client.get(reverse("plan_dashboard", args=[make_plan().pk]))
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("as_of", ["2000-06-30", "2000-08-31", "2000-11-16"])
+def test_every_number_of_both_dashboards_counts_the_lines_it_links_to(client, world, as_of):
+    plan = client.get(reverse("plan_dashboard", args=[world.plan.pk]), {"as_of": as_of})
+    plan = plan.context["dashboard"]
+    framework = client.get(
+        reverse("framework_dashboard", args=[world.framework.pk]), {"as_of": as_of}
+    )
+    framework = framework.context["dashboard"]
+    groups = [plan.whole, *(counts for _, counts in plan.parts), framework.whole]
+    for node in framework.outcomes:
+        groups += [node.counts, *(output.counts for output in node.outputs)]
+    for figure in (figure for counts in groups for figure in every_figure(counts)):
+        assert f"as_of={as_of}" in figure.url
+        assert len(followed(client, figure.url)) == figure.number, (figure.label, figure.url)

@@ -29,7 +29,7 @@ def table_rows(client, params):
     names = [column.name for column in table.columns]
     header = [str(column.header) for column in table.columns]
     rows = [[row.get_cell_value(n) for n in names] for row in table.paginated_rows]
-    return header, [[neutralise("" if c is None else c) for c in row] for row in rows]
+    return header, [["" if c is None else c for c in row] for row in rows]
 
 
 def xlsx(client, params):
@@ -85,7 +85,8 @@ def test_csv_repeats_the_table(client, world):
     content = csv_rows(client, OVERDUE)
     assert content[0][: len(header)] == header
     assert [r[: len(header)] for r in content[1:]] == [
-        [c.isoformat() if isinstance(c, datetime.date) else c for c in row] for row in rows
+        [c.isoformat() if isinstance(c, datetime.date) else neutralise(c) for c in row]
+        for row in rows
     ]
     assert content[3][0] == "GB.341/POL/4"
 
@@ -127,8 +128,37 @@ def test_a_formula_typed_in_a_line_stays_text_in_both_files(client, world):
     make_line(world.q2, due=None, text=evil, timeline="@SUM(1+1)")
     params = {"as_of": AS_OF.isoformat(), "code": "2", "kind": "unread"}
     sheet = xlsx(client, params)
-    assert sheet["D2"].value == "'" + evil
-    assert sheet["D2"].data_type == "s"
-    assert sheet["E2"].value == "'@SUM(1+1)"
+    # In the workbook: text as written, marked as text for Excel (no visible quote).
+    assert sheet["D2"].value == evil
+    assert sheet["D2"].data_type == "s" and sheet["D2"].quotePrefix
+    assert sheet["E2"].value == "@SUM(1+1)" and sheet["E2"].quotePrefix
+    assert not sheet["A2"].quotePrefix
     row = csv_rows(client, params)[1]
     assert row[3] == "'" + evil and row[4] == "'@SUM(1+1)"
+
+
+def test_exports_carry_full_texts_and_every_unit_that_the_page_shortens(
+    client, world, pardev, program_unit
+):
+    long_text = "Renforcer les capacités des mandants tripartites " * 8
+    make_line(world.q2, due=None, text=long_text, units=[program_unit, pardev])
+    params = {"as_of": AS_OF.isoformat(), "code": "2", "kind": "unread"}
+    page = client.get(reverse("measures"), params).content.decode()
+    assert f">{long_text.strip()}<" not in page  # shortened on screen (in full in its title)
+    (header, row) = csv_rows(client, params)
+    cells = dict(zip(header, row, strict=True))
+    assert cells["Action line"] == long_text
+    assert cells["Responsible units"] == "PARDEV, PROGRAM"
+    assert cells["Responsible unit names"] == "Partnerships; Programming"
+    assert cells["Deadline kind"] == "Deadline not read"
+    assert cells["Status on Aug. 31, 2000"] == "Delayed"  # reported for its whole question
+    assert cells["Due date"] == cells["Overdue"] == ""
+
+
+def test_headers_and_labels_follow_the_active_language(client, world):
+    response = client.get(reverse("measures_csv"), OVERDUE, HTTP_ACCEPT_LANGUAGE="fr")
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, *rows = csv.reader(io.StringIO(content))
+    assert header[7] == "État au 31 août 2000"
+    assert header[11] == "Type d'échéance"
+    assert [row[11] for row in rows] == ["Datée"] * 3

@@ -104,6 +104,10 @@ def test_staff_see_every_line_in_print_order(client, staff_user, world):
         ({"due_within": "30"}, ["l2"]),
         ({"due_within": "90"}, ["l2", "l7"]),
         ({"due_within": "0"}, ["l2"]),
+        ({"due_within": "76"}, ["l2", "l7"]),  # l7 is due exactly 76 days later
+        ({"due_within": "75"}, ["l2"]),
+        ({"due_within": "76", "as_of": "2000-11-16"}, []),  # and overdue the day after
+        ({"overdue": "1", "as_of": "2000-11-16", "plan": "PLAN"}, ["l1", "l2", "l7"]),
         ({"not_read": "1"}, ["l6"]),
         ({"kind": ["ongoing", "unread"]}, ["l5", "l6"]),
         ({"status": "delayed"}, ["l7"]),
@@ -150,7 +154,7 @@ def test_status_column_shows_the_status_of_the_chosen_day(manager_client, world)
         ]
 
     assert statuses("2000-08-31") == (
-        "Status on 08/31/2000",
+        "Status on Aug. 31, 2000",
         [None, None, None, "Completed", None, None, None],  # l9 of the other plan too
     )
     assert statuses("2000-09-01")[1] == [None, None, "Completed", "Completed", None, None, None]
@@ -203,3 +207,20 @@ def test_less_used_filters_fold_away_unless_in_use(manager_client, world):
     assert "<details>" in folded
     unfolded = manager_client.get(reverse("measures"), {"status": "delayed"}).content.decode()
     assert "<details open>" in unfolded
+
+
+def test_dates_follow_the_active_language(manager_client, world):
+    params = {"as_of": "2000-08-31", "code": "1 a)", "plan": world.plan.pk}
+    html = manager_client.get(reverse("measures"), params).content.decode()
+    assert "Status on Aug. 31, 2000" in html
+    assert "June 30, 2000" in html  # l1's due date
+    assert "06/30/2000" not in html and "08/31/2000" not in html
+    french = manager_client.get(reverse("measures"), params, HTTP_ACCEPT_LANGUAGE="fr")
+    assert "30 juin 2000" in french.content.decode()
+
+
+def test_no_match_says_so_with_the_day(manager_client, world):
+    response = manager_client.get(reverse("measures"), {"as_of": "2000-08-31", "q": "introuvable"})
+    html = response.content.decode()
+    assert "No action line matches these filters as of Aug. 31, 2000." in html
+    assert "0 action lines as of Aug. 31, 2000" in html
