@@ -5,6 +5,7 @@ and GB.341/POL/4 (proposed action, expected deliverables, deadline, then the P&B
 group of measures relates to).
 """
 
+import re
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -14,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import override
 
 from measures.models import ActionLine, Question, StatusUpdate
+from measures.timelines import fold
 from outcomes.models import Output
 
 from .pdf import Document
@@ -23,6 +25,8 @@ GB279 = "gb279"
 GB341 = "gb341"
 LAYOUTS = {GB279: "reports/annex_gb279.html", GB341: "reports/annex_gb341.html"}
 BULLETS = ("-", "–", "—", "•")
+# A note line naming outcomes, folded ("Tous les résultats stratégiques du P&B 2020-21").
+OUTCOMES = re.compile(r"\b(?:resultats?|outcomes?|resultados?)\b")
 
 
 @dataclass
@@ -186,7 +190,7 @@ def _line_row(line, updates_by_id):
 
 def _question_block(question, lines_by_question, question_status, layout):
     outputs = list(question.outputs.all()) if layout == GB341 else []
-    return QuestionBlock(
+    block = QuestionBlock(
         code=question.code,
         title=question.title,
         is_heading=question.is_heading and question.pk not in lines_by_question,
@@ -198,6 +202,26 @@ def _question_block(question, lines_by_question, question_status, layout):
         outputs=outputs,
         outputs_note=question.outputs_note,
     )
+    if layout == GB279:
+        _flow_beside_lines(block, "timeline")
+        _flow_beside_lines(block, "status")
+    return block
+
+
+def _flow_beside_lines(block, column):
+    """Run the question's paragraphs of `column` down beside its lines, as the paper prints
+    them, when no line has text of its own there: one paragraph a row, the rest in the last.
+
+    Printed all in the first row, a long status pushes the lines onto the next page.
+    """
+    paragraphs = [p for p in getattr(block, column).splitlines() if p.strip()]
+    if not block.lines or any(getattr(line, column) for line in block.lines):
+        return
+    setattr(block, column, "\n".join(paragraphs[:1]))
+    rows = block.lines
+    for n, line in enumerate(rows, start=1):
+        rest = paragraphs[n:] if n == len(rows) else paragraphs[n : n + 1]
+        setattr(line, column, "\n".join(rest))
 
 
 def _groups(questions, words):
@@ -211,11 +235,21 @@ def _groups(questions, words):
         relates = ""
         if output_lines:
             codes = words.enumerate(q.code.rstrip(".") for q in members)
-            relates = words.phrase(
-                "relate_many" if len(members) > 1 else "relate_one", codes=codes
-            )
+            number = "many" if len(members) > 1 else "one"
+            relates = words.phrase(f"{_relate_kind(key[1])}{number}", codes=codes)
         groups.append(MeasureGroup(members, relates, output_lines))
     return groups
+
+
+def _relate_kind(note):
+    """What the paragraph lists besides outputs: "les résultats et produits suivants" when a
+    note line names outcomes ("Tous les résultats stratégiques du P&B…"), "la stratégie et les
+    produits suivants" when it names anything else (a strategy), else only "les produits"."""
+    if not note.strip():
+        return "relate_"
+    if OUTCOMES.search(fold(note)):
+        return "relate_outcomes_"
+    return "relate_strategy_"
 
 
 def _punctuated(items):

@@ -63,7 +63,7 @@ def measures_report(data, user, language=None):
 
 def _text(value):
     if isinstance(value, datetime.date):
-        return date_format(value, "SHORT_DATE_FORMAT")
+        return date_format(value)
     return "" if value is None else str(value)
 
 

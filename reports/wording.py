@@ -26,6 +26,23 @@ WORDING = {
     "relate_many": pgettext_lazy(
         "GB paper", "Proposed actions %(codes)s relate in particular to the following outputs:"
     ),
+    # When the paragraph also lists a strategy, or outcomes, it says so (GB.341/POL/4).
+    "relate_strategy_one": pgettext_lazy(
+        "GB paper",
+        "Proposed action %(codes)s relates in particular to the following strategy and outputs:",
+    ),
+    "relate_strategy_many": pgettext_lazy(
+        "GB paper",
+        "Proposed actions %(codes)s relate in particular to the following strategy and outputs:",
+    ),
+    "relate_outcomes_one": pgettext_lazy(
+        "GB paper",
+        "Proposed action %(codes)s relates in particular to the following outcomes and outputs:",
+    ),
+    "relate_outcomes_many": pgettext_lazy(
+        "GB paper",
+        "Proposed actions %(codes)s relate in particular to the following outcomes and outputs:",
+    ),
     "and": pgettext_lazy("GB paper", "and"),
     "output": pgettext_lazy("GB paper", "output"),
     "outcome": pgettext_lazy("GB paper", "Outcome"),

@@ -208,9 +208,11 @@ def test_annex_runs_the_same_queries_whatever_the_plan_size(db, django_assert_nu
         plan_annex(large)
 
 
-def build_gb341_like(outputs):
+def build_gb341_like(outputs, language="fr"):
     """Proposed measures 1.1-1.3 relating to the same outputs, then 1.4 to none."""
-    plan = Plan.objects.create(symbol="GB.341/POL/4", title="Plan de mise en œuvre")
+    plan = Plan.objects.create(
+        symbol="GB.341/POL/4", title="Plan de mise en œuvre", language=language
+    )
     part = Part.objects.create(
         plan=plan, order=1, number="1", title="Objectif prioritaire 1 – Services aux mandants"
     )
@@ -238,7 +240,8 @@ def test_proposed_measures_layout_says_which_outputs_each_group_relates_to(refer
     first, second = annex.parts[0].groups
     assert [q.code for q in first.questions] == ["1.1", "1.2", "1.3"]
     assert first.relates == (
-        "Les mesures proposées 1.1, 1.2 et 1.3 concernent en particulier les produits suivants:"
+        "Les mesures proposées 1.1, 1.2 et 1.3 concernent en particulier la stratégie et les "
+        "produits suivants:"
     )
     title = outputs[0].title
     assert first.output_lines == [
@@ -258,3 +261,51 @@ def test_layout_can_be_forced_and_is_guessed_from_the_questions_context(gb279):
     assert plan_annex(gb279).body.layout == GB279
     Question.objects.filter(part__plan=gb279).update(context="")
     assert plan_annex(gb279).body.layout == GB341
+
+
+@pytest.mark.parametrize(
+    "note, relates",
+    [
+        ("", "Proposed actions 1.1, 1.2 and 1.3 relate in particular to the following outputs:"),
+        (
+            "Capacity development strategy (GB.335/INS/9);",
+            "Proposed actions 1.1, 1.2 and 1.3 relate in particular to the following strategy "
+            "and outputs:",
+        ),
+        (
+            "All strategic outcomes of the P&B 2020-21 and P&B 2022-23;",
+            "Proposed actions 1.1, 1.2 and 1.3 relate in particular to the following outcomes "
+            "and outputs:",
+        ),
+    ],
+)
+def test_the_outputs_paragraph_names_the_strategy_or_outcomes_it_lists(
+    reference_data, note, relates
+):
+    from outcomes.models import Output
+
+    outputs = Output.objects.filter(code="1.1", outcome__framework__code="P&B 2020-21")
+    plan = build_gb341_like(outputs, language="en")
+    Question.objects.filter(part__plan=plan, code__in=["1.1", "1.2", "1.3"]).update(
+        outputs_note=note
+    )
+    assert plan_annex(plan).body.parts[0].groups[0].relates == relates
+
+
+def test_a_questions_status_runs_down_beside_its_lines_when_they_have_none(gb279):
+    """As the paper prints 2 c): the first paragraph with the context, then one a line."""
+    question = Question.objects.get(part__plan=gb279, code="1 b)")
+    ActionLine.objects.filter(question=question).delete()
+    for i in (1, 2):
+        make_line(question, order=i, text=f"- action {i}", timeline="")
+    make_update(question, AUG_31, narrative="Premier.\nDeuxième.\nTroisième.\nQuatrième.")
+    block = plan_annex(gb279).body.parts[0].questions[2]
+    assert block.code == "1 b)"
+    assert block.status == "Premier."
+    assert [line.status for line in block.lines] == ["Deuxième.", "Troisième.\nQuatrième."]
+    # The timetable stays with the question: a single paragraph, nothing to run down.
+    assert block.timeline == "" and [line.timeline for line in block.lines] == ["", ""]
+    text = pdf_text(write_pdf(plan_annex(gb279)))
+    for paragraph in ["Premier.", "Deuxième.", "Troisième.", "Quatrième."]:
+        assert text.count(paragraph) == 1
+    assert text.index("action 1") < text.index("Deuxième.") < text.index("action 2")

@@ -110,7 +110,16 @@ def test_gb341_prints_its_measures_and_the_outputs_each_group_relates_to(referen
     assert document.body.layout == GB341
     text = pdf_text(write_pdf(document))
     assert "Mesure proposée Réalisations attendues Échéance" in text
-    assert "Les mesures proposées 1.1, 1.2 et 1.3 concernent en particulier" in text
+    # The paragraphs as seed 003 prints them, strategy and outcomes named where listed.
+    for sentence in [
+        "Les mesures proposées 1.1, 1.2 et 1.3 concernent en particulier la stratégie et les "
+        "produits suivants:",
+        "La mesure proposée 1.4 concerne en particulier les résultats et produits suivants:",
+        "Les mesures proposées 2.1, 2.2, 2.3 et 2.4 concernent en particulier les produits "
+        "suivants:",
+        "Les mesures proposées 3.1, 3.2 et 3.3 concernent en particulier les résultats et "
+        "produits suivants:",
+    ]:
+        assert sentence in text
     assert "P&B 2020-21, P&B 2022-23, produit 1.1: Capacité institutionnelle accrue" in text
-    assert "La mesure proposée 1.4 concerne en particulier" in text
     assert "Stratégie de développement des capacités institutionnelles à l'échelle" in text

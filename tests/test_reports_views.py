@@ -136,6 +136,14 @@ def test_a_waiting_render_polls_its_progress_and_is_not_queued_twice(
     assert 'hx-trigger="every 2s"' in page and "<progress" in page
     partial = signed_in.get(first["Location"], HTTP_HX_REQUEST="true").content.decode()
     assert 'id="job-status"' in partial
+    job = RenderJob.objects.get()
+    RenderJob.objects.filter(pk=job.pk).update(status="layout", pages=7, expected_pages=20)
+    page = signed_in.get(first["Location"]).content.decode()
+    assert "page 7" in page and '<progress max="20" value="7">' in page
+    # Writing the file has no pages to count: the bar runs rather than sit full.
+    RenderJob.objects.filter(pk=job.pk).update(status="writing", pages=20)
+    page = signed_in.get(first["Location"]).content.decode()
+    assert "Writing the PDF" in page and '<progress max="20">' in page
 
 
 def test_renders_belong_to_who_asked_for_them(client, gb279, staff_user, other_staff_user):
