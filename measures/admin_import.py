@@ -6,6 +6,7 @@ the administrator confirms; the confirmed import runs in one transaction. A larg
 imported by the task worker while a progress page follows it.
 """
 
+import datetime
 import secrets
 import tempfile
 import time
@@ -57,6 +58,16 @@ class UploadForm(forms.Form):
             "Only needed when the file's title rows name none, e.g. GB.279/TC/2."
         ),
     )
+    date = forms.DateField(
+        label=gettext_lazy("Plan date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy(
+            "When the plan was adopted or examined. Timelines such as "
+            "“Immédiatement” are dated at it. Left empty, the file's “Date du plan” title row "
+            "gives it."
+        ),
+    )
 
 
 def import_urls(model_admin):
@@ -98,6 +109,7 @@ def upload(request, model_admin):
             request.session.setdefault(SESSION_KEY, {})[token] = {
                 "name": workbook.name,
                 "symbol": form.cleaned_data["symbol"],
+                "date": form.cleaned_data["date"] and form.cleaned_data["date"].isoformat(),
             }
             request.session.modified = True
             return redirect("admin:measures_plan_import_preview", token=token)
@@ -118,7 +130,7 @@ def preview(request, model_admin, token):
         return _confirm(request, token, stored, path)
     context = _context(request, model_admin, title=_("Import a plan: preview"), token=token)
     try:
-        parsed = read_plan(path.read_bytes(), stored["name"], stored["symbol"])
+        parsed = _read(path, stored)
     except ImportRefused as refused:
         context["problems"] = refused.problems
         return render(request, "admin/measures/plan/import_preview.html", context)
@@ -145,7 +157,12 @@ def _confirm(request, token, stored, path):
     delete_missing = bool(request.POST.get("delete_missing"))
     if stored.get("rows", 0) > BACKGROUND_ROWS:
         result = import_stored_workbook.enqueue(
-            str(path), stored["name"], stored["symbol"], delete_missing, get_language()
+            str(path),
+            stored["name"],
+            stored["symbol"],
+            delete_missing,
+            get_language(),
+            stored.get("date"),
         )
         request.session.setdefault(BACKGROUND_KEY, {})[token] = {
             "task": result.id,
@@ -154,7 +171,7 @@ def _confirm(request, token, stored, path):
         }
         return redirect("admin:measures_plan_import_progress", token=token)
     try:
-        parsed = read_plan(path.read_bytes(), stored["name"], stored["symbol"])
+        parsed = _read(path, stored)
         changes = import_plan(parsed, delete_missing=delete_missing)
     except ImportRefused as refused:
         for problem in refused.problems:
@@ -167,6 +184,16 @@ def _confirm(request, token, stored, path):
         _("%(plan)s imported from %(file)s.") % {"plan": parsed.symbol, "file": stored["name"]},
     )
     return redirect("admin:measures_plan_change", changes.plan.pk)
+
+
+def _read(path, stored):
+    given = stored.get("date")
+    return read_plan(
+        path.read_bytes(),
+        stored["name"],
+        stored["symbol"],
+        datetime.date.fromisoformat(given) if given else None,
+    )
 
 
 def import_progress(request, model_admin, token):

@@ -12,8 +12,11 @@ searched with a handful of regexes.
   only when the text has no other date.
 - A date beats the ongoing and as-needed words ("Début en janvier 2000 puis de manière
   continue" is dated); ongoing beats as-needed.
-- A month without a year is no date. "Immédiatement" has no calendar anchor, so alone it is
-  unread (someone sets the date by hand); with a year elsewhere, that year dates it.
+- A month without a year is no date. "Immédiatement" / "Début immédiat" mean "from the
+  plan's start": given the plan's date (`start`), they are dated at it; without it they are
+  unread (someone sets the date by hand). A date elsewhere in the text still wins.
+- "A la fin des périodes appropriées selon les situations" ("at the end of whatever period
+  fits each situation") is as-needed.
 """
 
 import calendar
@@ -41,11 +44,14 @@ class Deadline:
             raise ValueError("a due date goes with a dated deadline, and only with one")
 
 
-def read_timeline(text: str) -> Deadline:
+def read_timeline(text: str, start: date | None = None) -> Deadline:
+    """The deadline `text` names; `start` is the plan's date, which "immediately" means."""
     folded = fold(text)
     due = _latest_date(folded)
     if due is not None:
         return Deadline(DATED, due)
+    if start is not None and _IMMEDIATE.search(folded):
+        return Deadline(DATED, start)
     if _ONGOING.search(folded):
         return Deadline(ONGOING)
     if _AS_NEEDED.search(folded):
@@ -87,6 +93,17 @@ def _words(*alternatives: str) -> re.Pattern:
     return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
 
 
+_IMMEDIATE = _words(
+    r"immediate?ment",
+    r"debut immediat",
+    r"mise en (?:oeuvre|route) immediate",
+    r"immediately",
+    r"immediate (?:start|action|effect)",
+    r"inmediatamente",
+    r"de inmediato",
+    r"inicio inmediato",
+)
+
 _ONGOING = _words(
     r"continu\w*",
     r"permanen\w*",
@@ -122,15 +139,19 @@ _AS_NEEDED = _words(
     r"si (?:besoin|necessaire)",
     r"le cas echeant",
     r"a la demande",
+    r"selon (?:les|la) situations?",
+    r"selon les cas",
     r"sur demande",
     r"as (?:and when )?(?:required|needed|necessary|appropriate)",
     r"when(?:ever)? (?:required|needed|necessary)",
     r"if (?:required|needed|necessary)",
     r"(?:on|upon) (?:demand|request)",
+    r"(?:as|depending on) the situation(?: requires)?",
     r"segun (?:sea necesario|se requiera|las necesidades|proceda|corresponda)",
     r"cuando (?:sea necesario|se requiera|proceda)",
     r"si (?:es necesario|procede)",
     r"a (?:peticion|solicitud|demanda)",
+    r"segun (?:la situacion|las situaciones|el caso)",
 )
 
 _MONTHS = {
@@ -250,8 +271,7 @@ def _whole_year(match: re.Match) -> tuple[date, date]:
 _ORDINAL = _alternatives(_ORDINALS)
 _YEAR_WORDS = r"(?:(?:of|the|year|de|del|ano|annee|an)\s+|l')*"
 
-# Most specific first: each match blanks its text so that its year is not read again.
-_DATE_PATTERNS = [
+_DAYS = [
     (re.compile(r"(?<!\d)(?P<year>199\d|20\d\d)-(?P<month>\d\d?)-(?P<day>\d\d?)(?!\d)"), _day),
     (
         re.compile(
@@ -260,6 +280,12 @@ _DATE_PATTERNS = [
         _day,
     ),
     (re.compile(_month() + r"\s+(?P<day>\d\d?)(?:st|nd|rd|th)?,?\s+" + _YEAR), _day),
+]
+_MONTH_OF_YEAR = (re.compile(_month() + _OF + _YEAR), _one_month)
+
+# Most specific first: each match blanks its text so that its year is not read again.
+_DATE_PATTERNS = [
+    *_DAYS,
     (
         re.compile(
             _month("first")
@@ -291,9 +317,21 @@ _DATE_PATTERNS = [
         _mid_year,
     ),
     (re.compile(_YEAR + r"\s*[-/]\s*(?P<end>\d\d(?:\d\d)?)(?!\d)"), _year_range),
-    (re.compile(_month() + _OF + _YEAR), _one_month),
+    _MONTH_OF_YEAR,
     (re.compile(_YEAR), _whole_year),
 ]
+
+
+def read_date(text: str) -> date | None:
+    """The one day `text` names: a day as written, a month and year as the month's first day
+    ("novembre 1999" is 1999-11-01, "5 octobre 2000" 2000-10-05); None for anything else."""
+    folded = " ".join(fold(text).split()).strip(" .,")
+    for pattern, period in [*_DAYS, _MONTH_OF_YEAR]:
+        match = pattern.fullmatch(folded)
+        bounds = period(match) if match else None
+        if bounds is not None:
+            return bounds[0]
+    return None
 
 
 def _latest_date(text: str) -> date | None:

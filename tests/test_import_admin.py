@@ -59,7 +59,9 @@ def test_upload_preview_confirm(admin_client, reference_data):
     assert not Plan.objects.exists()  # nothing written before confirm
     assert "GB.279/TC/2" in page and "Nothing has been written yet." in page
     assert "<td>78</td>" in page  # action lines to create
-    assert "GB.279-TC-2.xlsx, sheet &quot;Annexe&quot;, row 7</strong>: Début immédiat" in page
+    assert "GB.279-TC-2.xlsx, sheet &quot;Annexe&quot;, row 22</strong>: Associé à un" in page
+    assert "row 7</strong>: Début immédiat" not in page  # dated at the plan's date
+    assert "Plan date: Nov. 1, 1999." in page
     assert "Terminé en décembre 2000 → " in page  # the plan as it will look, with read deadlines
 
     response = admin_client.post(preview_url)

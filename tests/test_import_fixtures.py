@@ -115,14 +115,23 @@ def test_gb279_unread_timelines_are_those_no_person_could_date(gb279):
         .exclude(timeline="")
         .values_list("timeline", flat=True)
     )
+    # Tied to events, not to dates: someone sets these by hand.
     assert unread == {
-        "Début immédiat",
-        "Immédiatement",
-        "A la fin des périodes appropriées selon les situations",
         "Associé à un examen de la structure extérieure",
         "A intégrer dans un processus de restructuration des bureaux extérieurs",
         "A intégrer dans le processus de restructuration extérieure",
     }
+    assert ActionLine.objects.deadline_not_read().exclude(timeline="").count() == 3
+    # "Immédiatement": from the plan's start, November 1999 (title row 2 of the workbook).
+    assert gb279.date == datetime.date(1999, 11, 1)
+    immediate = ActionLine.objects.filter(timeline__in=["Immédiatement", "Début immédiat"])
+    assert immediate.count() == 4
+    assert set(immediate.values_list("deadline_kind", "due_date")) == {
+        (DeadlineKind.DATED, datetime.date(1999, 11, 1))
+    }
+    assert ActionLine.objects.get(
+        timeline="A la fin des périodes appropriées selon les situations"
+    ).deadline_kind == (DeadlineKind.AS_NEEDED)
     # Question 1 a) has no Calendrier at all in the annex.
     assert set(
         ActionLine.objects.filter(timeline="").values_list("question__code", flat=True)
@@ -139,6 +148,7 @@ def test_gb341_counts_and_outputs(gb341):
         "output_links": 49,
     }
     assert not ActionLine.objects.deadline_not_read().exists()
+    assert gb341.date == datetime.date(2021, 3, 1)
     first = Question.objects.get(part__plan=gb341, code="1.1")
     assert sorted(str(o) for o in first.outputs.all())[-1] == "P&B 2022-23, output B.1"
     assert (

@@ -8,7 +8,14 @@ from django.conf import settings
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from measures.models import ActionLine, Plan, Question, StatusCategory, StatusUpdate
+from measures.models import (
+    ActionLine,
+    DeadlineKind,
+    Plan,
+    Question,
+    StatusCategory,
+    StatusUpdate,
+)
 
 from .test_import_workbooks import PART_I, make_workbook
 
@@ -244,3 +251,23 @@ def test_an_error_while_writing_leaves_the_plan_as_it_was(tmp_path, monkeypatch)
     with pytest.raises(RuntimeError):
         call_command("import_plan", str(edited_gb279(tmp_path)), stdout=io.StringIO())
     assert snapshot() == before
+
+
+def test_a_deadline_set_by_hand_for_an_unread_timeline_survives_a_reimport(tmp_path):
+    rows = [PART_I, ["1 a) Question", "- ligne un\n- ligne deux", "Bientôt\nMai 2000", ""]]
+    run(tmp_path, rows)
+    unread, dated = ActionLine.objects.order_by("order")
+    assert unread.deadline_kind == DeadlineKind.UNREAD
+    # A person reads "Bientôt" and sets the deadline in the admin.
+    unread.deadline_kind, unread.due_date = DeadlineKind.DATED, datetime.date(2000, 7, 31)
+    unread.save()
+
+    run(tmp_path, rows)
+    unread.refresh_from_db()
+    assert (unread.deadline_kind, unread.due_date) == ("dated", datetime.date(2000, 7, 31))
+
+    # A new timeline in the file is read again: the file speaks for the new text.
+    rows[1][2] = "Juin 2000\nMai 2000"
+    run(tmp_path, rows)
+    unread.refresh_from_db()
+    assert unread.due_date == datetime.date(2000, 6, 30)

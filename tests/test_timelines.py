@@ -4,7 +4,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from measures.timelines import AS_NEEDED, DATED, KINDS, ONGOING, UNREAD, Deadline, read_timeline
+from measures.timelines import (
+    AS_NEEDED,
+    DATED,
+    KINDS,
+    ONGOING,
+    UNREAD,
+    Deadline,
+    read_date,
+    read_timeline,
+)
 
 # Every distinct timeline paragraph of the "Calendrier" column of GB.279/TC/2 (annex), as a
 # careful reader would date it. The first rows come from the first page, where the table lost
@@ -32,7 +41,8 @@ GB_279_TC_2 = [
     ("Début immédiat", UNREAD, None),
     ("Processus déjà lancé, à poursuivre", ONGOING, None),
     ("Premiers résultats en septembre 2000", DATED, date(2000, 9, 30)),
-    ("A la fin des périodes appropriées selon les situations", UNREAD, None),
+    # "At the end of whatever period fits each situation".
+    ("A la fin des périodes appropriées selon les situations", AS_NEEDED, None),
     (
         "Tous les deux ans (chaque programme et budget) avec une mise à jour périodique",
         ONGOING,
@@ -255,3 +265,66 @@ def test_a_date_anywhere_makes_the_timeline_dated(paragraphs):
     text = "\n".join(paragraphs)
     if any(dated):
         assert read_timeline(text).kind == DATED
+
+
+PLAN_START = date(1999, 11, 1)
+IMMEDIATE = [
+    "Immédiatement",
+    "Début immédiat",
+    "IMMEDIATEMENT",
+    "Immediately",
+    "Immediate start",
+    "Inmediatamente",
+    "De inmediato",
+    "Immédiatement puis de manière continue",
+]
+
+
+@pytest.mark.parametrize("phrase", IMMEDIATE)
+def test_immediately_means_the_plan_start_when_it_is_known(phrase):
+    assert read_timeline(phrase, start=PLAN_START) == Deadline(DATED, PLAN_START)
+    assert read_timeline(phrase).kind != DATED
+
+
+@pytest.mark.parametrize(
+    ("phrase", "due"),
+    [
+        ("Immédiatement, au plus tard en 2001", date(2001, 12, 31)),
+        ("Immediately, by March 2000", date(2000, 3, 31)),
+    ],
+)
+def test_a_written_date_beats_the_plan_start(phrase, due):
+    assert read_timeline(phrase, start=PLAN_START) == Deadline(DATED, due)
+
+
+@given(st.sampled_from([phrase for phrase, _, _ in ALL_CASES]) | st.text())
+def test_the_plan_start_only_dates_what_says_immediately(text):
+    without, with_start = read_timeline(text), read_timeline(text, start=PLAN_START)
+    if with_start != without:
+        assert with_start == Deadline(DATED, PLAN_START)
+        assert any(word in text.casefold() for word in ("imm", "inm"))
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("novembre 1999", date(1999, 11, 1)),
+        ("Novembre 1999", date(1999, 11, 1)),
+        ("nov. 1999", date(1999, 11, 1)),
+        ("November 1999", date(1999, 11, 1)),
+        ("noviembre de 1999", date(1999, 11, 1)),
+        ("mars 2021", date(2021, 3, 1)),
+        ("5 octobre 2000", date(2000, 10, 5)),
+        ("1er mars 2001", date(2001, 3, 1)),
+        ("March 31, 2001", date(2001, 3, 31)),
+        ("5 de octubre de 2000", date(2000, 10, 5)),
+        ("2000-10-05", date(2000, 10, 5)),
+        ("1999", None),
+        ("novembre", None),
+        ("30 février 2001", None),
+        ("novembre 1999 ou plus tard", None),
+        ("", None),
+    ],
+)
+def test_read_date_takes_a_day_or_the_first_of_a_month(text, day):
+    assert read_date(text) == day

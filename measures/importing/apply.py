@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from measures.models import ActionLine, Part, Plan, Question, StatusUpdate
+from measures.models import ActionLine, DeadlineKind, Part, Plan, Question, StatusUpdate
 from measures.suggest import suggest_status
 from outcomes.models import Output
 
@@ -82,6 +82,12 @@ class _Sync:
             "language": parsed.language,
         }
         plan = Plan.objects.filter(symbol=parsed.symbol).first()
+        if parsed.date is not None:
+            values["date"] = parsed.date
+        elif plan is not None and plan.date is not None:
+            # A file without a plan date keeps the one the plan has, and dates by it.
+            parsed.date = plan.date
+            parsed.read_deadlines()
         if plan is None:
             self.changes.plan_action = "create"
             plan = Plan(symbol=parsed.symbol, **values)
@@ -197,14 +203,20 @@ class _Sync:
                     used.add(old[index].pk)
             for order, parsed in enumerate(parsed_question.lines, start=1):
                 line = found.get(order - 1) or ActionLine(question=question)
+                deadline = {"deadline_kind": parsed.deadline.kind, "due_date": parsed.deadline.due}
+                if (
+                    parsed.deadline.kind == DeadlineKind.UNREAD
+                    and line.timeline == parsed.timeline
+                ):
+                    # A deadline a person set for a timeline the reader cannot read is kept.
+                    deadline = {}
                 self.assign(
                     "lines",
                     line,
                     order=order,
                     text=parsed.text,
                     timeline=parsed.timeline,
-                    deadline_kind=parsed.deadline.kind,
-                    due_date=parsed.deadline.due,
+                    **deadline,
                 )
                 matched.append((parsed, line))
             missing += [line for line in old if line.pk not in used]

@@ -1,13 +1,15 @@
 """Recognise the header row and the title rows of a plan workbook, in French, English, Spanish.
 
-Titles are compared folded (no case, accents or surrounding spaces or colon).
+Titles are compared folded (no case, accents or surrounding spaces or colon). A title row
+may give the plan's date: "Date du plan : novembre 1999", "Plan date: November 1999",
+"Fecha del plan: noviembre de 1999".
 """
 
 import re
 from dataclasses import dataclass
 from datetime import date
 
-from measures.timelines import DATED, fold, read_timeline
+from measures.timelines import DATED, fold, read_date, read_timeline
 
 QUESTION, LINES, TIMELINE, STATUS = "question", "lines", "timeline", "status"
 
@@ -53,6 +55,9 @@ _STATUS_START = re.compile(
     r"^(?:etat des travaux|etat d'avancement|status of work|status as (?:at|of)|status at"
     r"|progress as (?:at|of)|estado de (?:los trabajos|avance|ejecucion))\b"
 )
+_PLAN_DATE = re.compile(r"^\s*(?:date du plan|plan date|fecha del plan)\b\s*[:-]?\s*")
+# The plan date written in each language, in the words `plan_date` reads.
+PLAN_DATE_LABELS = {"fr": "Date du plan : ", "en": "Plan date: ", "es": "Fecha del plan: "}
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 SYMBOL = re.compile(r"\bGB\.(?P<session>\d{2,3})(?:/(?P<committee>[A-Z]+))?(?:/[A-Z0-9.]+)*")
 
@@ -107,10 +112,29 @@ def status_date(title: str) -> date | None:
     """The as-of date a status column title names ("Etat des travaux au 31 août 2000")."""
     numeric = _NUMERIC_DATE.search(title)
     if numeric:
-        day, month, year = (int(part) for part in numeric.groups())
-        try:
-            return date(year, month, day)
-        except ValueError:
-            return None
+        return _numeric_date(numeric)
     deadline = read_timeline(title)
     return deadline.due if deadline.kind == DATED else None
+
+
+def plan_date_text(text: str) -> str | None:
+    """What follows a "Date du plan :" label ("" if nothing does); None if `text` is no label."""
+    folded = fold(text)
+    label = _PLAN_DATE.match(folded)
+    return folded[label.end() :].strip() if label else None
+
+
+def read_plan_date(text: str) -> date | None:
+    """The date written after the label: "novembre 1999" (its 1st), "5 octobre 2000", 5/10/2000."""
+    numeric = _NUMERIC_DATE.fullmatch(text.strip())
+    if numeric:
+        return _numeric_date(numeric)
+    return read_date(text)
+
+
+def _numeric_date(match: re.Match) -> date | None:
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None

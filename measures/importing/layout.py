@@ -8,12 +8,24 @@ proposées 1.1 et 1.2 concernent…" starts a group of output lines.
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils.translation import gettext as _
 
-from measures.timelines import fold, read_timeline
+from measures.timelines import fold
 
-from .headers import LINES, QUESTION, STATUS, SYMBOL, TIMELINE, Header, find_header, folded_title
+from .headers import (
+    LINES,
+    QUESTION,
+    STATUS,
+    SYMBOL,
+    TIMELINE,
+    Header,
+    find_header,
+    folded_title,
+    plan_date_text,
+    read_plan_date,
+)
 from .parsed import OutputLink, ParsedLine, ParsedPart, ParsedPlan, ParsedQuestion
 from .workbook import ImportRefused, Problem, read_workbook
 
@@ -47,16 +59,23 @@ class _Row:
     cells: dict[str, list[str]]
 
 
-def read_plan(data: bytes, filename: str, symbol: str = "") -> ParsedPlan:
-    """Read a workbook into a ParsedPlan, or raise ImportRefused naming every problem."""
+def read_plan(
+    data: bytes, filename: str, symbol: str = "", plan_date: date | None = None
+) -> ParsedPlan:
+    """Read a workbook into a ParsedPlan, or raise ImportRefused naming every problem.
+
+    A `plan_date` given here wins over the one in the title rows.
+    """
     sheets = read_workbook(data, filename)
-    return _Reader(filename, symbol).read(sheets)
+    return _Reader(filename, symbol, plan_date).read(sheets)
 
 
 class _Reader:
-    def __init__(self, filename, symbol):
+    def __init__(self, filename, symbol, plan_date):
         self.filename = filename
         self.given_symbol = symbol.strip()
+        self.given_date = plan_date
+        self.written_date = None
         self.title_texts = []
         self.errors = []
         self.warnings = []
@@ -80,7 +99,7 @@ class _Reader:
                 if header is None:
                     header = find_header(number, cells)
                     if header is None:
-                        self.title_texts.extend(cells.values())
+                        self.read_title_row(sheet.name, number, cells)
                     else:
                         self.language = self.language or header.language
                         if STATUS in header.columns and header.as_of is None:
@@ -121,7 +140,7 @@ class _Reader:
         if self.errors:
             raise ImportRefused(self.errors)
         session = SYMBOL.match(symbol)
-        return ParsedPlan(
+        parsed = ParsedPlan(
             filename=self.filename,
             symbol=symbol,
             title=title,
@@ -131,7 +150,39 @@ class _Reader:
             parts=self.parts,
             warnings=self.warnings,
             row_count=row_count,
+            date=self.given_date or self.written_date,
         )
+        parsed.read_deadlines()
+        return parsed
+
+    def read_title_row(self, sheet, number, cells):
+        """Title texts, and the plan date: "Date du plan : novembre 1999", or in the next cell."""
+        columns = iter(sorted(cells))
+        for column in columns:
+            written = plan_date_text(cells[column])
+            if written is None:
+                self.title_texts.append(cells[column])
+                continue
+            if not written:
+                column = next(columns, None)
+                written = cells[column] if column else ""
+            if not written:
+                continue  # an empty label, as in the blank template
+            day = read_plan_date(written)
+            if day is None:
+                self.errors.append(
+                    self.problem(
+                        _(
+                            "the plan date “%(date)s” cannot be read: write a month and year "
+                            "(“Date du plan : novembre 1999”) or a full date (5 octobre 2000)."
+                        )
+                        % {"date": cells[column]},
+                        sheet,
+                        number,
+                        column,
+                    )
+                )
+            self.written_date = self.written_date or day
 
     def symbol_and_title(self, sheets):
         written = next((m for text in self.title_texts if (m := SYMBOL.search(text))), None)
@@ -307,8 +358,6 @@ class _Reader:
         self.read_lines(question, rows)
         for kind in (TIMELINE, STATUS):
             self.spread(question, rows, kind)
-        for line in question.lines:
-            line.deadline = read_timeline(line.timeline or question.timeline)
         self.part.questions.append(question)
 
     def read_lines(self, question, rows):

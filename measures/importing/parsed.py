@@ -1,5 +1,6 @@
 """What the reader makes of a workbook: the plan as plain data, before any database access."""
 
+import datetime
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -63,15 +64,23 @@ class ParsedPlan:
     parts: list[ParsedPart]
     warnings: list[Problem]
     row_count: int
+    # The plan's start: what "Immédiatement" in a timeline means. None if nowhere given.
+    date: datetime.date | None = None
 
     def questions(self):
         return [(part, q) for part in self.parts for q in part.questions]
+
+    def read_deadlines(self):
+        """Date every line from its own timeline, or else its question's."""
+        for _part, question in self.questions():
+            for line in question.lines:
+                line.deadline = read_timeline(line.timeline or question.timeline, self.date)
 
     def unread_timelines(self):
         """(where, text) of every timeline written in the file that could not be read."""
         found = []
         for _part, question in self.questions():
-            if question.timeline and read_timeline(question.timeline).kind == UNREAD:
+            if question.timeline and read_timeline(question.timeline, self.date).kind == UNREAD:
                 found.append(
                     (
                         Problem(self.filename, question.sheet, question.row, None, ""),

@@ -5,6 +5,7 @@ its progress goes to a small file beside the stored upload, where the progress p
 """
 
 import json
+from datetime import date
 from pathlib import Path
 
 from django.tasks import task
@@ -33,10 +34,11 @@ def read_progress(upload: Path):
 
 
 @task()
-def import_stored_workbook(path, filename, symbol, delete_missing, language):
+def import_stored_workbook(path, filename, symbol, delete_missing, language, plan_date=None):
     """Import the stored upload at `path` in one transaction, then delete the upload.
 
     Returns the plan and what changed, or the problems for which the file was refused.
+    `plan_date` is an ISO date, or None to take the file's.
     """
     stored = Path(path)
     step = 0
@@ -51,7 +53,12 @@ def import_stored_workbook(path, filename, symbol, delete_missing, language):
     with translation.override(language):
         try:
             progress(READING)
-            parsed = read_plan(stored.read_bytes(), filename, symbol)
+            parsed = read_plan(
+                stored.read_bytes(),
+                filename,
+                symbol,
+                date.fromisoformat(plan_date) if plan_date else None,
+            )
             changes = import_plan(parsed, delete_missing=delete_missing, progress=progress)
         except ImportRefused as refused:
             problems = [{"where": p.where, "message": p.message} for p in refused.problems]

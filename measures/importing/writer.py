@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font
 from measures.models import ActionLine, Question, StatusUpdate
 from outcomes.models import Output
 
+from .headers import PLAN_DATE_LABELS
 from .layout import is_bullet
 
 _HEADERS = {
@@ -73,12 +74,17 @@ def long_date(day: date, language: str) -> str:
     return f"{day.day} {month} {day.year}"
 
 
+def month_and_year(day: date, language: str) -> str:
+    month = _MONTHS[language].split()[day.month - 1]
+    return f"{month} de {day.year}" if language == "es" else f"{month} {day.year}"
+
+
 def write_blank_template(language: str, as_of: date) -> bytes:
     sheet = _Sheet(
         _HEADERS[language][:3] + [_HEADERS[language][3].format(long_date(as_of, language))]
     )
     sheet.merged("GB.___/___/_ – …", bold=True)
-    sheet.row += 1
+    sheet.merged(PLAN_DATE_LABELS[language].strip())
     sheet.header()
     return sheet.save()
 
@@ -111,7 +117,12 @@ def write_plan(plan) -> bytes:
         titles = [*titles, _HEADERS[language][3].format(long_date(as_of, language))]
     sheet = _Sheet(titles)
     sheet.merged(f"{plan.symbol} – {plan.title}", bold=True)
-    sheet.row += 1
+    if plan.date:
+        # The 1st of a month is read back from the month alone, as the annexes write it.
+        written = (month_and_year if plan.date.day == 1 else long_date)(plan.date, language)
+        sheet.merged(PLAN_DATE_LABELS[language] + written)
+    else:
+        sheet.row += 1
     sheet.header()
     for part in parts:
         if part.title:

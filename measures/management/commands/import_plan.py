@@ -1,4 +1,5 @@
 import time
+from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -17,6 +18,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path")
         parser.add_argument("--symbol", default="", help="GB symbol, if the file names none.")
+        parser.add_argument(
+            "--date",
+            type=date.fromisoformat,
+            help="The plan's date, YYYY-MM-DD, over the file's “Date du plan” row; "
+            "“Immédiatement” is dated at it.",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Say what would change.")
         parser.add_argument(
             "--delete-missing",
@@ -24,11 +31,11 @@ class Command(BaseCommand):
             help="Remove parts, questions, lines and output links the file no longer has.",
         )
 
-    def handle(self, path, symbol, dry_run, delete_missing, **options):
+    def handle(self, path, symbol, date, dry_run, delete_missing, **options):
         path = Path(path)
         started = time.monotonic()
         try:
-            parsed = read_plan(path.read_bytes(), path.name, symbol)
+            parsed = read_plan(path.read_bytes(), path.name, symbol, date)
         except ImportRefused as refused:
             raise CommandError("\n".join(str(problem) for problem in refused.problems)) from None
         big = parsed.row_count > PROGRESS_ROWS
