@@ -1,24 +1,26 @@
 from django.contrib import admin
 
+from ilo_tracker.admin_locking import LockedAdminMixin
+
 from .admin_import import import_urls
 from .models import ActionLine, Part, Plan, Question, ReportingRound, StatusUpdate, Unit
 
 
-class PartInline(admin.TabularInline):
+class PartInline(LockedAdminMixin, admin.TabularInline):
     model = Part
     fields = ["order", "number", "title"]
     extra = 0
     show_change_link = True
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(LockedAdminMixin, admin.TabularInline):
     model = Question
     fields = ["order", "code", "title", "is_heading"]
     extra = 0
     show_change_link = True
 
 
-class ActionLineInline(admin.StackedInline):
+class ActionLineInline(LockedAdminMixin, admin.StackedInline):
     model = ActionLine
     fields = ["order", "text", "timeline", "deadline_kind", "due_date", "units"]
     autocomplete_fields = ["units"]
@@ -40,14 +42,14 @@ class StatusUpdateInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(LockedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
     filter_horizontal = ["members"]
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(LockedAdminMixin, admin.ModelAdmin):
     list_display = ["symbol", "title", "session", "committee", "language", "date"]
     list_filter = ["language", "committee"]
     search_fields = ["symbol", "title"]
@@ -59,7 +61,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Part)
-class PartAdmin(admin.ModelAdmin):
+class PartAdmin(LockedAdminMixin, admin.ModelAdmin):
     list_display = ["plan", "number", "title"]
     list_filter = ["plan"]
     list_select_related = ["plan"]
@@ -68,7 +70,7 @@ class PartAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(LockedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "title", "part", "is_heading"]
     list_filter = ["part__plan", "is_heading"]
     list_select_related = ["part"]
@@ -78,7 +80,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActionLine)
-class ActionLineAdmin(admin.ModelAdmin):
+class ActionLineAdmin(LockedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "question", "timeline", "deadline_kind", "due_date"]
     list_filter = ["deadline_kind", "question__part__plan", "units"]
     list_select_related = ["question"]
@@ -108,7 +110,7 @@ class StatusUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportingRound)
-class ReportingRoundAdmin(admin.ModelAdmin):
+class ReportingRoundAdmin(LockedAdminMixin, admin.ModelAdmin):
     """Rounds are published from the plan page, which records who published them and when."""
 
     list_display = ["plan", "as_of", "published_at", "published_by"]

@@ -1,35 +1,37 @@
 from django.contrib import admin
 
+from ilo_tracker.admin_locking import LockedAdminMixin
+
 from .models import Framework, Indicator, Milestone, Outcome, Output
 
 
-class OutcomeInline(admin.TabularInline):
+class OutcomeInline(LockedAdminMixin, admin.TabularInline):
     model = Outcome
     fields = ["order", "code", "kind", "title"]
     extra = 0
     show_change_link = True
 
 
-class OutputInline(admin.TabularInline):
+class OutputInline(LockedAdminMixin, admin.TabularInline):
     model = Output
     fields = ["order", "code", "title"]
     extra = 0
     show_change_link = True
 
 
-class IndicatorInline(admin.StackedInline):
+class IndicatorInline(LockedAdminMixin, admin.StackedInline):
     model = Indicator
     extra = 0
     show_change_link = True
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(LockedAdminMixin, admin.TabularInline):
     model = Milestone
     extra = 0
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(LockedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "kind", "title", "first_year", "last_year", "symbol", "language"]
     list_filter = ["kind", "language"]
     search_fields = ["code", "title", "symbol"]
@@ -37,7 +39,7 @@ class FrameworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(LockedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "kind", "title"]
     list_filter = ["framework", "kind"]
     list_select_related = ["framework"]
@@ -46,7 +48,7 @@ class OutcomeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Output)
-class OutputAdmin(admin.ModelAdmin):
+class OutputAdmin(LockedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "title"]
     list_filter = ["outcome__framework"]
     list_select_related = ["outcome__framework"]
@@ -54,7 +56,7 @@ class OutputAdmin(admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(LockedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "outcome", "text", "baseline_text", "target_text", "target_period"]
     list_filter = ["outcome__framework"]
     list_select_related = ["outcome__framework"]
@@ -63,7 +65,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(LockedAdminMixin, admin.ModelAdmin):
     list_display = ["indicator", "period", "text"]
     list_filter = ["period", "indicator__outcome__framework"]
     list_select_related = ["indicator"]
