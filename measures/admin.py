@@ -91,22 +91,23 @@ class ActionLineAdmin(LockedAdminMixin, admin.ModelAdmin):
 
 @admin.register(StatusUpdate)
 class StatusUpdateAdmin(admin.ModelAdmin):
+    """History only: updates are added through the line page, which checks the as-of date
+    against published rounds and concurrent updates."""
+
     list_display = ["as_of", "category", "category_confirmed", "action_line", "question", "author"]
     list_filter = ["category", "category_confirmed", "source", "as_of"]
     list_select_related = ["action_line", "question", "author"]
     search_fields = ["narrative"]
-    autocomplete_fields = ["action_line", "question"]
     date_hierarchy = "as_of"
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def save_model(self, request, obj, form, change):
-        obj.author = request.user
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(ReportingRound)
@@ -116,5 +117,13 @@ class ReportingRoundAdmin(LockedAdminMixin, admin.ModelAdmin):
     list_display = ["plan", "as_of", "published_at", "published_by"]
     list_filter = ["plan"]
     list_select_related = ["plan", "published_by"]
-    readonly_fields = ["published_at", "published_by"]
     date_hierarchy = "as_of"
+
+    def get_readonly_fields(self, request, obj=None):
+        # A published round is final: moving or removing it would reopen closed dates.
+        if obj is not None and obj.is_published:
+            return ["plan", "as_of", "published_at", "published_by"]
+        return ["published_at", "published_by"]
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or not obj.is_published

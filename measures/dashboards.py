@@ -14,10 +14,10 @@ from outcomes.models import Indicator, Milestone, Outcome, Output
 
 from .charts import Bar, bar_chart
 from .filters import NO_STATUS, annotated_as_of, lines_as_of, output_links
-from .models import ActionLine, StatusCategory
+from .models import DUE_SOON_DAYS, ActionLine, StatusCategory
 
 OLDEST_OVERDUE = 10
-DUE_SOON_DAYS = (30, 90)
+DUE_WITHIN_DAYS = (DUE_SOON_DAYS, 90)
 STATUS_KINDS = {StatusCategory.COMPLETED: "completed", StatusCategory.DELAYED: "overdue"}
 
 
@@ -100,7 +100,7 @@ def plan_dashboard(plan, as_of):
         "not_read": Q(pk__in=ActionLine.objects.deadline_not_read().values("pk")),
         **{
             f"due_{days}": Q(pk__in=ActionLine.objects.due_within(days, as_of).values("pk"))
-            for days in DUE_SOON_DAYS
+            for days in DUE_WITHIN_DAYS
         },
     }
     deadline_rows = (
@@ -129,7 +129,7 @@ def plan_dashboard(plan, as_of):
                     get(f"due_{days}", 0),
                     table_url(as_of, due_within=days, **filters),
                 )
-                for days in DUE_SOON_DAYS
+                for days in DUE_WITHIN_DAYS
             ),
             Figure(
                 _("Deadline not read"), get("not_read", 0), table_url(as_of, not_read=1, **filters)

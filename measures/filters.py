@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outcomes.models import Framework, Outcome, Output
 
+from .forms import DateInput
 from .models import ActionLine, DeadlineKind, Part, Plan, StatusCategory, StatusUpdate, Unit
 from .policy import can_read_plans
 
@@ -48,13 +49,6 @@ def lines_as_of(as_of):
         .prefetch_related("units")
         .in_print_order()
     )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class LineFilter(django_filters.FilterSet):

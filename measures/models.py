@@ -139,6 +139,10 @@ class StatusCategory(models.TextChoices):
         return [cls.COMPLETED, cls.CANCELLED]
 
 
+# "Due soon" on My measures and the plan page; dashboards also show 90 days.
+DUE_SOON_DAYS = 30
+
+
 class ActionLineQuerySet(models.QuerySet):
     """The one definition of each line's status on a date, of "overdue" and of "due soon"."""
 
@@ -273,11 +277,12 @@ class StatusUpdate(models.Model):
         APP = "app", _("Entered in the app")
         IMPORT = "import", _("Imported")
 
+    # PROTECT: deleting a line or question never takes its reported history with it.
     action_line = models.ForeignKey(
-        ActionLine, models.CASCADE, null=True, blank=True, related_name="updates"
+        ActionLine, models.PROTECT, null=True, blank=True, related_name="updates"
     )
     question = models.ForeignKey(
-        Question, models.CASCADE, null=True, blank=True, related_name="updates"
+        Question, models.PROTECT, null=True, blank=True, related_name="updates"
     )
     as_of = models.DateField(_("as of"))
     category = models.CharField(_("status"), max_length=12, choices=StatusCategory, blank=True)

@@ -10,9 +10,7 @@ from django.views.decorators.http import require_POST
 
 from . import policy, services
 from .forms import AsOfForm, ReportingRoundForm, StatusUpdateForm
-from .models import ActionLine, Plan, Question, StatusUpdate
-
-DUE_SOON_DAYS = 30
+from .models import DUE_SOON_DAYS, ActionLine, Plan, Question, StatusUpdate
 
 
 def with_statuses(lines, as_of):
@@ -47,7 +45,8 @@ def home(request):
         "lines": len(lines),
         "overdue": sum(line.is_overdue for line in lines),
         "due_soon": sum(line.is_due_soon for line in lines),
-        "no_status": sum(line.status is None for line in lines),
+        # As the measures filter "No status reported": no update, or one with no category.
+        "no_status": sum(not line.status_category for line in lines),
     }
     return render(
         request,

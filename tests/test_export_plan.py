@@ -9,7 +9,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from measures.importing import read_plan, write_blank_template
-from measures.models import Plan
+from measures.models import Plan, StatusUpdate
 from tests.factories import make_line, make_plan
 
 FIXTURES = settings.BASE_DIR / "fixtures"
@@ -25,6 +25,8 @@ def export(symbol, path):
 
 
 def empty_database():
+    # Status history is protected from cascades: it goes first, explicitly.
+    StatusUpdate.objects.all().delete()
     Plan.objects.all().delete()
 
 

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from measures.models import (
@@ -13,6 +14,7 @@ from measures.models import (
     DeadlineKind,
     Plan,
     Question,
+    ReportingRound,
     StatusCategory,
     StatusUpdate,
 )
@@ -271,3 +273,18 @@ def test_a_deadline_set_by_hand_for_an_unread_timeline_survives_a_reimport(tmp_p
     run(tmp_path, rows)
     unread.refresh_from_db()
     assert unread.due_date == datetime.date(2000, 6, 30)
+
+
+def test_a_published_round_takes_no_new_imported_status(tmp_path, manager_user):
+    run(tmp_path, ORIGINAL)
+    ReportingRound.objects.create(
+        plan=Plan.objects.get(),
+        as_of=datetime.date(2000, 8, 31),
+        published_at=timezone.now(),
+        published_by=manager_user,
+    )
+    rows = [PART_I, ORIGINAL[1], ["1 b) Autre", "- seule ligne", "Fin 2000", "Retardé en 2001"]]
+    output = run(tmp_path, rows)
+    assert "the round as of Aug. 31, 2000 has been published" in output
+    narratives = StatusUpdate.objects.filter(action_line__text="- seule ligne")
+    assert [u.narrative for u in narratives] == ["Terminé"]

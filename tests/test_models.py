@@ -119,3 +119,18 @@ def test_indicator_output_must_belong_to_its_outcome(db):
     indicator = Indicator(outcome=one, output=output, order=1, code="1.1", text="x")
     with pytest.raises(ValidationError, match="same outcome"):
         indicator.full_clean()
+
+
+def test_deleting_a_line_or_question_never_takes_its_status_history(plan):
+    from django.db.models import ProtectedError
+
+    from tests.factories import make_update
+
+    line = ActionLine.objects.get(question__part__plan=plan)
+    make_update(line, datetime.date(2000, 8, 31))
+    make_update(line.question, datetime.date(2000, 8, 31))
+    with pytest.raises(ProtectedError):
+        line.delete()
+    with pytest.raises(ProtectedError):
+        plan.delete()
+    assert StatusUpdate.objects.count() == 2

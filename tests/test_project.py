@@ -98,3 +98,23 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_status_updates_are_added_only_through_the_line_page(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get("/admin/measures/statusupdate/add/").status_code == 403
+
+
+def test_a_published_round_cannot_be_moved_or_deleted_in_the_admin(client, admin_user):
+    from django.utils import timezone
+
+    from measures.models import ReportingRound
+
+    plan = make_plan()
+    round_ = ReportingRound.objects.create(
+        plan=plan, as_of="2000-08-31", published_at=timezone.now(), published_by=admin_user
+    )
+    client.force_login(admin_user)
+    page = client.get(f"/admin/measures/reportinground/{round_.pk}/change/").content.decode()
+    assert 'name="as_of"' not in page
+    assert client.post(f"/admin/measures/reportinground/{round_.pk}/delete/").status_code == 403

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from measures.models import ActionLine, Part, Plan, Question, StatusCategory
+from measures.models import ActionLine, Part, Plan, Question, StatusCategory, StatusUpdate
 from reports.annex import GB279, GB341, plan_annex
 from reports.pdf import render_html, write_pdf
 from tests.factories import make_line, make_update
@@ -202,6 +202,7 @@ def test_annex_runs_the_same_queries_whatever_the_plan_size(db, django_assert_nu
     small = build_gb279_like(questions=1)
     with django_assert_num_queries(5):
         plan_annex(small)
+    StatusUpdate.objects.all().delete()  # history is protected from cascades
     small.delete()
     large = build_gb279_like(questions=20)
     with django_assert_num_queries(5):
@@ -295,7 +296,9 @@ def test_the_outputs_paragraph_names_the_strategy_or_outcomes_it_lists(
 def test_a_questions_status_runs_down_beside_its_lines_when_they_have_none(gb279):
     """As the paper prints 2 c): the first paragraph with the context, then one a line."""
     question = Question.objects.get(part__plan=gb279, code="1 b)")
-    ActionLine.objects.filter(question=question).delete()
+    lines = ActionLine.objects.filter(question=question)
+    StatusUpdate.objects.filter(action_line__in=lines).delete()
+    lines.delete()
     for i in (1, 2):
         make_line(question, order=i, text=f"- action {i}", timeline="")
     make_update(question, AUG_31, narrative="Premier.\nDeuxième.\nTroisième.\nQuatrième.")

@@ -11,10 +11,19 @@ from collections import defaultdict
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from measures.models import ActionLine, DeadlineKind, Part, Plan, Question, StatusUpdate
+from measures.models import (
+    ActionLine,
+    DeadlineKind,
+    Part,
+    Plan,
+    Question,
+    ReportingRound,
+    StatusUpdate,
+)
 from measures.suggest import suggest_status
 from outcomes.models import Output
 
@@ -43,6 +52,16 @@ def import_plan(parsed: ParsedPlan, *, delete_missing=False, progress=None) -> C
     """Write `parsed` in one transaction; rows the file lacks go only if `delete_missing`."""
     with transaction.atomic():
         return _Sync(parsed, write=True, delete_missing=delete_missing, progress=progress).run()
+
+
+def _updates_under(model, ids):
+    """Status updates about the given parts, questions or lines, or anything below them."""
+    question = {Part: "question__part", Question: "question", ActionLine: None}[model]
+    line = {Part: "action_line__question__part", Question: "action_line__question"}.get(
+        model, "action_line"
+    )
+    condition = Q(**{f"{line}__in": ids})
+    return condition | Q(**{f"{question}__in": ids}) if question else condition
 
 
 class _Sync:
@@ -81,7 +100,9 @@ class _Sync:
             "committee": parsed.committee,
             "language": parsed.language,
         }
-        plan = Plan.objects.filter(symbol=parsed.symbol).first()
+        plans = Plan.objects.filter(symbol=parsed.symbol)
+        # Saving a status update locks the plan too: the two never interleave.
+        plan = (plans.select_for_update() if self.write else plans).first()
         if parsed.date is not None:
             values["date"] = parsed.date
         elif plan is not None and plan.date is not None:
@@ -249,6 +270,9 @@ class _Sync:
         if self.delete_missing:
             gone = [row.pk for row in missing if row.pk not in protected[kind]]
             if self.write and gone:
+                # Status updates never go by cascade; rows with updates entered in the app
+                # are kept, so only imported updates hang on these: remove them first.
+                StatusUpdate.objects.filter(_updates_under(model, gone)).delete()
                 model.objects.filter(pk__in=gone).delete()
         # Kept rows the file lacks go after the rows it has, in their former order.
         last = defaultdict(int)
@@ -304,6 +328,7 @@ class _Sync:
         targets = [("line", parsed, line) for parsed, line in lines] + [
             ("question", parsed, question) for parsed, question in questions
         ]
+        closed_until = ReportingRound.closed_until(plan) if plan.pk else None
         new = []
         for kind, parsed, row in targets:
             if not parsed.status:
@@ -311,6 +336,25 @@ class _Sync:
             target = (kind, row.pk)
             if row.pk and (target, parsed.as_of, parsed.status) in known:
                 self.count("status_updates", "unchanged")
+                continue
+            if closed_until and parsed.as_of <= closed_until:
+                # A published round's annex never changes: its period takes no new status.
+                self.changes.warnings.append(
+                    Problem(
+                        self.parsed.filename,
+                        parsed.sheet,
+                        parsed.row,
+                        None,
+                        _(
+                            "the status as of %(as_of)s is not imported: the round as of "
+                            "%(closed)s has been published."
+                        )
+                        % {
+                            "as_of": date_format(parsed.as_of),
+                            "closed": date_format(closed_until),
+                        },
+                    )
+                )
                 continue
             replaces = row.pk and (target, parsed.as_of) in known
             self.count("status_updates", "update" if replaces else "create")
