@@ -73,6 +73,13 @@ class Part(models.Model):
         return self.title
 
 
+class QuestionQuerySet(models.QuerySet):
+    def with_status_as_of(self, as_of):
+        """Annotate each question with its latest whole-question update on or before `as_of`."""
+        updates = StatusUpdate.objects.filter(question=OuterRef("pk"), as_of__lte=as_of)
+        return self.annotate(status_update_id=Subquery(updates.newest_first().values("pk")[:1]))
+
+
 class Question(models.Model):
     """A numbered question or proposed measure; heading questions group the ones below them."""
 
@@ -101,6 +108,8 @@ class Question(models.Model):
         blank=True,
         help_text=_("Lines of the outputs paragraph that are not outputs (e.g. a strategy)."),
     )
+
+    objects = QuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["part", "order"]

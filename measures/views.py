@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -76,12 +75,7 @@ def _render_plan(request, plan, round_form=None):
         .order_by("question_id", "order"),
         as_of,
     )
-    question_updates = StatusUpdate.objects.filter(question=OuterRef("pk"), as_of__lte=as_of)
-    questions = list(
-        Question.objects.filter(part__plan=plan).annotate(
-            status_update_id=Subquery(question_updates.newest_first().values("pk")[:1])
-        )
-    )
+    questions = list(Question.objects.filter(part__plan=plan).with_status_as_of(as_of))
     question_statuses = StatusUpdate.objects.in_bulk([q.status_update_id for q in questions])
     lines_of = {}
     for line in lines:

@@ -104,7 +104,11 @@ def plan_annex(plan, as_of=None, layout=None):
     """The plan's annex with statuses as of `as_of` (default: its latest report)."""
     as_of = as_of or default_as_of(plan)
     parts = list(plan.parts.all())
-    questions = list(Question.objects.filter(part__plan=plan).order_by("part__order", "order"))
+    questions = list(
+        Question.objects.filter(part__plan=plan)
+        .with_status_as_of(as_of)
+        .order_by("part__order", "order")
+    )
     layout = layout or guess_layout(questions)
     if layout == GB341:
         prefetch_related_objects(
@@ -121,10 +125,9 @@ def plan_annex(plan, as_of=None, layout=None):
         .with_status_as_of(as_of)
         .in_print_order()
     )
-    updates = StatusUpdate.objects.filter(
-        Q(pk__in={line.status_update_id for line in lines} - {None})
-        | Q(question__part__plan=plan, as_of__lte=as_of)
-    ).newest_first()
+    updates = StatusUpdate.objects.in_bulk(
+        {row.status_update_id for row in [*lines, *questions]} - {None}
+    ).values()
 
     with override(plan.language):
         words = Wording(plan.language)
