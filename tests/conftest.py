@@ -29,29 +29,29 @@ def program_unit(db):
     return Unit.objects.get_or_create(code="PROGRAM", defaults={"name": "Programming"})[0]
 
 
+def make_user(name, group, units=()):
+    """A user with the password "<name>-pass-2026", in `group` and `units`."""
+    user = User.objects.create_user(name, f"{name}@example.org", f"{name}-pass-2026")
+    user.groups.add(Group.objects.get_or_create(name=group)[0])
+    user.units.add(*units)
+    return user
+
+
 @pytest.fixture
 def staff_user(pardev):
     """A secretariat staff member of PARDEV."""
-    user = User.objects.create_user("alice", "alice@example.org", "alice-pass-2026")
-    user.groups.add(Group.objects.get_or_create(name=STAFF_GROUP)[0])
-    user.units.add(pardev)
-    return user
+    return make_user("alice", STAFF_GROUP, [pardev])
 
 
 @pytest.fixture
 def other_staff_user(program_unit):
     """A staff member of another unit, with no right on PARDEV's lines."""
-    user = User.objects.create_user("bob", "bob@example.org", "bob-pass-2026")
-    user.groups.add(Group.objects.get_or_create(name=STAFF_GROUP)[0])
-    user.units.add(program_unit)
-    return user
+    return make_user("bob", STAFF_GROUP, [program_unit])
 
 
 @pytest.fixture
 def manager_user(db):
-    user = User.objects.create_user("maria", "maria@example.org", "maria-pass-2026")
-    user.groups.add(Group.objects.get_or_create(name=MANAGERS_GROUP)[0])
-    return user
+    return make_user("maria", MANAGERS_GROUP)
 
 
 @pytest.fixture
