@@ -8,6 +8,8 @@ everything, including imports and the Django admin.
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from outcomes.models import Framework
+
 from .models import ActionLine, Plan, ReportingRound
 
 STAFF_GROUP = "Secretariat staff"
@@ -60,6 +62,11 @@ def require(allowed):
 def plan_for_user(user, plan_id):
     require(can_read_plans(user))
     return get_object_or_404(Plan, pk=plan_id)
+
+
+def framework_for_user(user, framework_id):
+    require(can_read_plans(user))
+    return get_object_or_404(Framework, pk=framework_id)
 
 
 def line_for_user(user, line_id, *, to_update=False):

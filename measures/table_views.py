@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
@@ -10,7 +10,7 @@ from . import exports
 from .dashboards import plan_dashboard as build_plan_dashboard
 from .filters import LineFilter, filtered_lines
 from .models import Plan
-from .policy import can_read_plans, require
+from .policy import can_read_plans, plan_for_user, require
 from .tables import MeasuresTable
 
 PER_PAGE = 50
@@ -89,7 +89,7 @@ def dashboards(request):
 @login_required
 def plan_dashboard(request, pk):
     filterset = as_of_filter(request)
-    plan = get_object_or_404(Plan, pk=pk)
+    plan = plan_for_user(request.user, pk)
     dashboard = build_plan_dashboard(plan, filterset.as_of_date) if filterset.as_of_date else None
     return render(
         request,

@@ -1,8 +1,8 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from measures.dashboards import framework_dashboard as build_framework_dashboard
-from measures.policy import can_read_plans, require
+from measures.policy import can_read_plans, framework_for_user, require
 from measures.table_views import as_of_filter
 
 from .models import Framework
@@ -17,7 +17,7 @@ def frameworks(request):
 @login_required
 def framework_dashboard(request, pk):
     filterset = as_of_filter(request)
-    framework = get_object_or_404(Framework, pk=pk)
+    framework = framework_for_user(request.user, pk)
     as_of = filterset.as_of_date
     dashboard = build_framework_dashboard(framework, as_of) if as_of else None
     return render(

@@ -7,8 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext
 
 from measures.filters import filtered_lines
-from measures.policy import can_read_plans, plan_for_user, require
-from outcomes.models import Framework
+from measures.policy import framework_for_user, plan_for_user
 
 from . import documents
 from .forms import AnnexForm
@@ -17,11 +16,6 @@ from .pdf import render_html, write_pdf
 from .tasks import render_job
 
 Kind = RenderJob.Kind
-
-
-def _framework_id(request, framework_id):
-    require(can_read_plans(request.user))
-    return get_object_or_404(Framework, pk=framework_id).pk
 
 
 def _bad_request(form):
@@ -89,12 +83,12 @@ def plan_annex_preview(request, plan_id):
 
 @login_required
 def framework_pdf(request, framework_id):
-    return _pdf(request, Kind.RESULTS, _framework_id(request, framework_id), {})
+    return _pdf(request, Kind.RESULTS, framework_for_user(request.user, framework_id).pk, {})
 
 
 @login_required
 def framework_preview(request, framework_id):
-    return _preview(request, Kind.RESULTS, _framework_id(request, framework_id), {})
+    return _preview(request, Kind.RESULTS, framework_for_user(request.user, framework_id).pk, {})
 
 
 @login_required
