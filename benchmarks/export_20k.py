@@ -23,10 +23,10 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 from import_20k import throwaway_database  # noqa: E402
 
-from measures import exports  # noqa: E402
-from measures.filters import filtered_lines  # noqa: E402
 from measures.models import Unit  # noqa: E402
-from measures.tables import MeasuresTable  # noqa: E402
+from reports import exports  # noqa: E402
+from reports.filters import filtered_lines  # noqa: E402
+from reports.tables import MeasuresTable  # noqa: E402
 from tests.test_measures_table_queries import bulk_plan  # noqa: E402
 
 

@@ -6,7 +6,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("measures.urls")),
-    path("", include("measures.table_urls")),
-    path("", include("outcomes.urls")),
+    path("", include("reports.table_urls")),
     path("", include("reports.urls")),
 ]

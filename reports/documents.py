@@ -8,11 +8,11 @@ import datetime
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 
-from measures.filters import filtered_lines
 from measures.models import Plan
 from outcomes.models import Framework
 
 from .annex import count_lines, plan_annex
+from .filters import filtered_lines
 from .measures_report import measures_report
 from .models import RenderJob
 from .results import results_framework

@@ -1,6 +1,6 @@
 """The managers' measures table, with any filter, as a PDF report in the reader's language.
 
-Same lines (`measures.filters.filtered_lines`), order and columns (`MeasuresTable`) as the page.
+Same lines (`reports.filters.filtered_lines`), order and columns (`MeasuresTable`) as the page.
 """
 
 import datetime
@@ -11,10 +11,9 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext, override
 from django_tables2.rows import BoundRow
 
-from measures.filters import filtered_lines
-from measures.tables import MeasuresTable
-
+from .filters import filtered_lines
 from .pdf import Document
+from .tables import MeasuresTable
 
 
 @dataclass

@@ -6,10 +6,10 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequ
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext
 
-from measures.filters import filtered_lines
 from measures.policy import framework_for_user, plan_for_user
 
 from . import documents
+from .filters import filtered_lines
 from .forms import AnnexForm
 from .models import RenderJob
 from .pdf import render_html, write_pdf

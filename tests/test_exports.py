@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from measures.exports import neutralise
+from reports.exports import neutralise
 from tests.factories import make_line
 from tests.test_measures_table import AS_OF, build_world
 

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from measures.models import DUE_SOON_DAYS, ActionLine, StatusCategory
 from outcomes.models import Indicator, Milestone, Outcome, Output
 
 from .charts import Bar, bar_chart
 from .filters import NO_STATUS, annotated_as_of, lines_as_of, output_links
-from .models import DUE_SOON_DAYS, ActionLine, StatusCategory
 
 OLDEST_OVERDUE = 10
 DUE_WITHIN_DAYS = (DUE_SOON_DAYS, 90)

@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import DeadlineKind, StatusCategory
+from measures.models import DeadlineKind, StatusCategory
 
 PRINT_ORDER = ("question__part__plan_id", "question__part__order", "question__order", "order")
 
@@ -116,7 +116,7 @@ class MeasuresTable(tables.Table):
 
     class Meta:
         attrs = {"class": "measures-table"}
-        template_name = "measures/table/table.html"
+        template_name = "reports/table/table.html"
 
     def __init__(self, data, *, as_of, **kwargs):
         super().__init__(data, **kwargs)

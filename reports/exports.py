@@ -14,7 +14,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .models import ActionLine
+from measures.models import ActionLine
 
 CHUNK_SIZE = 1000
 # A spreadsheet reads a cell starting with these as a formula (or a formula's continuation).

@@ -4,13 +4,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
+from measures.models import Plan
+from measures.policy import can_read_plans, framework_for_user, plan_for_user, require
 from outcomes.models import Framework
 
 from . import exports
+from .dashboards import framework_dashboard as build_framework_dashboard
 from .dashboards import plan_dashboard as build_plan_dashboard
 from .filters import LineFilter, filtered_lines
-from .models import Plan
-from .policy import can_read_plans, plan_for_user, require
 from .tables import MeasuresTable
 
 PER_PAGE = 50
@@ -30,7 +31,7 @@ def measures(request):
     filterset, table = measures_table(request, paginate={"per_page": PER_PAGE})
     return render(
         request,
-        "measures/table/measures.html",
+        "reports/table/measures.html",
         {
             "filter": filterset,
             "table": table,
@@ -81,7 +82,7 @@ def dashboards(request):
     require(can_read_plans(request.user))
     return render(
         request,
-        "measures/table/dashboards.html",
+        "reports/table/dashboards.html",
         {"plans": Plan.objects.all(), "frameworks": Framework.objects.all()},
     )
 
@@ -93,6 +94,27 @@ def plan_dashboard(request, pk):
     dashboard = build_plan_dashboard(plan, filterset.as_of_date) if filterset.as_of_date else None
     return render(
         request,
-        "measures/table/plan_dashboard.html",
+        "reports/table/plan_dashboard.html",
         {"filter": filterset, "plan": plan, "dashboard": dashboard},
+    )
+
+
+@login_required
+def frameworks(request):
+    require(can_read_plans(request.user))
+    return render(
+        request, "reports/table/frameworks.html", {"frameworks": Framework.objects.all()}
+    )
+
+
+@login_required
+def framework_dashboard(request, pk):
+    filterset = as_of_filter(request)
+    framework = framework_for_user(request.user, pk)
+    as_of = filterset.as_of_date
+    dashboard = build_framework_dashboard(framework, as_of) if as_of else None
+    return render(
+        request,
+        "reports/table/framework_dashboard.html",
+        {"filter": filterset, "framework": framework, "dashboard": dashboard},
     )

@@ -40,7 +40,7 @@ def bar_chart(chart_id, title, bars):
         for index, bar in enumerate(bars)
     ]
     return render_to_string(
-        "measures/table/charts/bar_chart.html",
+        "reports/table/charts/bar_chart.html",
         {
             "id": chart_id,
             "title": title,

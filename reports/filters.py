@@ -11,11 +11,18 @@ from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subqu
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from measures.forms import DateInput
+from measures.models import (
+    ActionLine,
+    DeadlineKind,
+    Part,
+    Plan,
+    StatusCategory,
+    StatusUpdate,
+    Unit,
+)
+from measures.policy import can_read_plans
 from outcomes.models import Framework, Outcome, Output
-
-from .forms import DateInput
-from .models import ActionLine, DeadlineKind, Part, Plan, StatusCategory, StatusUpdate, Unit
-from .policy import can_read_plans
 
 NO_STATUS = "none"
 

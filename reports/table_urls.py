@@ -8,4 +8,6 @@ urlpatterns = [
     path("measures/export.csv", table_views.measures_csv, name="measures_csv"),
     path("dashboards/", table_views.dashboards, name="dashboards"),
     path("plans/<int:pk>/dashboard/", table_views.plan_dashboard, name="plan_dashboard"),
+    path("frameworks/", table_views.frameworks, name="frameworks"),
+    path("frameworks/<int:pk>/", table_views.framework_dashboard, name="framework_dashboard"),
 ]
