@@ -83,6 +83,8 @@ class Sheet:
     # (row number, {column number: text}) for every row holding some text, in order.
     rows: list[tuple[int, dict[int, str]]]
     warnings: list[Problem] = field(default_factory=list)
+    # (row, column) of the first cell of each merge spanning rows -> its last row.
+    merged: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
 def check_size(size: int, filename: str):
@@ -152,7 +154,7 @@ class _Archive:
         for title, part in parts:
             reader = _SheetReader(self, title, strings, dates, epoch, rows, cells)
             self.parse(part, reader.end)
-            sheets.append(Sheet(title, reader.rows, reader.warnings))
+            sheets.append(Sheet(title, reader.rows, reader.warnings, reader.merged))
         return sheets
 
     def too_big(self, size=None):
@@ -287,13 +289,17 @@ class _SheetReader:
         self.counted_cells = cells
         self.rows = []
         self.warnings = []
+        self.merged = {}
         self.last_row = 0
 
     def refuse(self, message, row=None, column=None):
         self.archive.refuse(message, self.title, row, column)
 
     def end(self, element):
-        if _local(element.tag) != "row":
+        tag = _local(element.tag)
+        if tag == "mergeCell":
+            self.merge(element.get("ref", ""))
+        if tag != "row":
             return
         number = int(element.get("r") or self.last_row + 1)
         self.last_row = number
@@ -337,6 +343,12 @@ class _SheetReader:
         element.clear()
         if texts:
             self.rows.append((number, texts))
+
+    def merge(self, reference):
+        first, _colon, last = reference.partition(":")
+        first, last = _REFERENCE.fullmatch(first), _REFERENCE.fullmatch(last)
+        if first and last and int(last[2]) > int(first[2]):
+            self.merged[(int(first[2]), column_index_from_string(first[1]))] = int(last[2])
 
     def cell_text(self, cell, row, column):
         kind = cell.get("t", "n")

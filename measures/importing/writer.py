@@ -18,7 +18,7 @@ from measures.models import ActionLine, Question, StatusUpdate
 from outcomes.models import Output
 
 from .headers import PLAN_DATE_LABELS
-from .layout import is_bullet
+from .reader import is_bullet
 
 _HEADERS = {
     "fr": ["Questions", "Contexte et lignes d'action", "Calendrier", "Etat des travaux au {}"],
