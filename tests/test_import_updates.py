@@ -245,11 +245,11 @@ def test_an_error_while_writing_leaves_the_plan_as_it_was(tmp_path, monkeypatch)
     call_command("import_plan", str(FIXTURE), stdout=io.StringIO())
     before = snapshot()
 
-    def fail(self, questions):
+    def fail(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    # The last stage fails, after parts, questions, lines and status updates were written.
-    monkeypatch.setattr("measures.importing.apply._Sync.sync_outputs", fail)
+    # Writing the status updates fails, after parts, questions and lines were written.
+    monkeypatch.setattr(StatusUpdate.objects, "bulk_create", fail)
     with pytest.raises(RuntimeError):
         call_command("import_plan", str(edited_gb279(tmp_path)), stdout=io.StringIO())
     assert snapshot() == before

@@ -12,6 +12,7 @@ def kind_label(kind):
         "lines": _("action lines"),
         "status_updates": _("status updates"),
         "output_links": _("output links"),
+        "unit_links": _("responsible units"),
     }[kind]
 
 

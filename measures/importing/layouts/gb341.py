@@ -80,25 +80,25 @@ LAYOUT = Layout(
     },
     notes={
         "fr": (
-            "<sup>16</sup> Pour de plus amples informations sur les cycles de mise en œuvre des cadres de "
-            "coopération des Nations Unies par pays, voir la page Web correspondante du Groupe "
-            "des Nations Unies pour le développement durable.",
-            "<sup>17</sup> La mention «P&B 2022-23» renvoie aux Propositions de programme et de budget "
-            "pour 2022-23 présentées par le Directeur général (GB.341/PFA/1).",
+            "<sup>16</sup> Pour de plus amples informations sur les cycles de mise en œuvre "
+            "des cadres de coopération des Nations Unies par pays, voir la page Web "
+            "correspondante du Groupe des Nations Unies pour le développement durable.",
+            "<sup>17</sup> La mention «P&B 2022-23» renvoie aux Propositions de programme et "
+            "de budget pour 2022-23 présentées par le Directeur général (GB.341/PFA/1).",
         ),
         "en": (
-            "<sup>16</sup> For more information on the implementation cycles of the United Nations "
-            "cooperation frameworks by country, see the corresponding web page of the United "
-            "Nations Sustainable Development Group.",
-            "<sup>17</sup> “P&B 2022-23” refers to the Programme and Budget proposals for 2022-23 "
-            "submitted by the Director-General (GB.341/PFA/1).",
+            "<sup>16</sup> For more information on the implementation cycles of the United "
+            "Nations cooperation frameworks by country, see the corresponding web page of the"
+            " United Nations Sustainable Development Group.",
+            "<sup>17</sup> “P&B 2022-23” refers to the Programme and Budget proposals for "
+            "2022-23 submitted by the Director-General (GB.341/PFA/1).",
         ),
         "es": (
-            "<sup>16</sup> Para más información sobre los ciclos de aplicación de los marcos de "
-            "cooperación de las Naciones Unidas por país, véase la página web correspondiente "
-            "del Grupo de las Naciones Unidas para el Desarrollo Sostenible.",
-            "<sup>17</sup> La mención «P&B 2022-23» remite a las Propuestas de Programa y Presupuesto "
-            "para 2022-23 presentadas por el Director General (GB.341/PFA/1).",
+            "<sup>16</sup> Para más información sobre los ciclos de aplicación de los marcos "
+            "de cooperación de las Naciones Unidas por país, véase la página web "
+            "correspondiente del Grupo de las Naciones Unidas para el Desarrollo Sostenible.",
+            "<sup>17</sup> La mención «P&B 2022-23» remite a las Propuestas de Programa y "
+            "Presupuesto para 2022-23 presentadas por el Director General (GB.341/PFA/1).",
         ),
     },
 )
