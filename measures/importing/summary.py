@@ -43,6 +43,11 @@ def summary_lines(changes, *, dry_run):
             "state": state,
             "what": missing.label,
         }
+    for column in parsed.ignored_columns:
+        yield _("Column not imported: %(where)s: %(title)s") % {
+            "where": column.where,
+            "title": column.message,
+        }
     for warning in changes.warnings:
         yield _("Warning: %(warning)s") % {"warning": warning}
     for where, text in parsed.unread_timelines():
