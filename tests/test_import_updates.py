@@ -171,7 +171,7 @@ def test_dry_run_prints_the_summary_and_writes_nothing(tmp_path):
 
 def edited_gb279(tmp_path):
     """GB.279/TC/2 with question 2 c) edited: two line texts, one timeline, its status."""
-    book = load_workbook(settings.BASE_DIR / "fixtures" / "GB.279-TC-2.xlsx")
+    book = load_workbook(settings.BASE_DIR / "fixtures" / "GB.279-TC-2.xlsx", rich_text=True)
     sheet = book["Annexe"]
     assert sheet["A11"].value.startswith("2 c)")
     paragraphs = sheet["B11"].value.split("\n")

@@ -310,7 +310,6 @@ class _Reader:
         folded = fold(text)
         part = _PART.match(folded)
         if part:
-            self.finish_question()
             self.start_part(part["number"].upper(), text)
             return True
         group = _GROUP.match(folded)
@@ -327,6 +326,7 @@ class _Reader:
         return False
 
     def start_part(self, number, title):
+        self.finish_question()
         self.group = None
         self.sheet_has_part = True
         same = next((p for p in self.parts if p.number == number), None)
