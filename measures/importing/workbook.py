@@ -38,9 +38,16 @@ ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 # Excel's own limit on the characters of one cell.
 CELL_MAX_CHARS = 32_767
 _CHUNK = 64 * 1024
+# worksheet > sheetData > row > c: cells are read and dropped one at a time.
+_CELL_DEPTH = 4
+# Rich-text runs of one cell or shared text: a handful in real files.
+_ELEMENTS_PER_ENTRY = 10_000
+_SMALL_PART_MAX_BYTES = 10 * 1024 * 1024
 _HTML_LIKE = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|&(?:[a-zA-Z]+|#\d+);")
 _BLOCK_END = re.compile(r"<\s*(?:br\s*/?|/p|/li|/div|/tr)\s*>", re.IGNORECASE)
 _REFERENCE = re.compile(r"([A-Z]+)(\d+)")
+# How Excel writes a character XML cannot hold: "_x000B_".
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
@@ -134,7 +141,7 @@ class _Archive:
             if "CRC" in str(error):
                 self.refuse(
                     _("the file is damaged: a part of its archive (%(part)s) fails its checksum.")
-                    % {"part": str(error).rpartition(" ")[2]}
+                    % {"part": str(error).rpartition(" ")[2].strip("'")}
                 )
             self.refuse(_("the file is damaged: its archive cannot be read."))
         except (EOFError, OSError, zipfile.LargeZipFile, NotImplementedError, ValueError):
@@ -153,7 +160,7 @@ class _Archive:
         sheets, rows, cells = [], [0], [0]
         for title, part in parts:
             reader = _SheetReader(self, title, strings, dates, epoch, rows, cells)
-            self.parse(part, reader.end)
+            self.parse(part, reader.handle, keep=_CELL_DEPTH)
             sheets.append(Sheet(title, reader.rows, reader.warnings, reader.merged))
         return sheets
 
@@ -172,21 +179,46 @@ class _Archive:
             % {"size": filesizeformat(size), "limit": limit}
         )
 
-    def parse(self, part, on_end):
-        """Stream the XML part through `on_end(element)`, counting what it inflates to."""
-        parser = ElementTree.XMLPullParser(events=("end",))
+    def parse(self, part, handle, keep=0):
+        """Stream the XML part through `handle(event, element, depth)`, counting the bytes it
+        inflates to. Elements at depth `keep` or less are dropped once handled, so memory
+        holds one of them at a time (a cell, a shared text); 0 keeps the whole tree."""
+        parser = ElementTree.XMLPullParser(events=("start", "end"))
+        stack, inside = [], 0  # open elements; elements below `keep` in the current one
         try:
             with self.archive.open(part) as stream:
                 while chunk := stream.read(_CHUNK):
                     self.inflated += len(chunk)
                     if self.inflated > settings.IMPORT_MAX_UNCOMPRESSED_BYTES:
                         self.too_big()
+                    if not keep and stream.tell() > _SMALL_PART_MAX_BYTES:
+                        self.refuse(
+                            _("the file is damaged: its part %(part)s is far too large.")
+                            % {"part": part}
+                        )
                     parser.feed(chunk)
-                    for _event, element in parser.read_events():
-                        on_end(element)
+                    for event, element in parser.read_events():
+                        if event == "start":
+                            stack.append(element)
+                            handle(event, element, len(stack))
+                            inside += keep and len(stack) > keep
+                            if inside > _ELEMENTS_PER_ENTRY:
+                                self.refuse(
+                                    _(
+                                        "the file is damaged: an entry of its part %(part)s "
+                                        "holds more than %(limit)d elements."
+                                    )
+                                    % {"part": part, "limit": _ELEMENTS_PER_ENTRY}
+                                )
+                            continue
+                        depth = len(stack)
+                        stack.pop()
+                        handle(event, element, depth)
+                        if depth <= keep:
+                            inside = 0
+                            if stack:
+                                stack[-1].remove(element)
             parser.close()
-            for _event, element in parser.read_events():
-                on_end(element)
         except ElementTree.ParseError as error:
             line, column = error.position
             self.refuse(
@@ -204,9 +236,9 @@ class _Archive:
 
     def tree(self, part):
         """A small part (workbook, relationships, styles) as one tree."""
-        root = []
-        self.parse(part, lambda element: root.append(element))
-        return root[-1] if root else None
+        roots = []
+        self.parse(part, lambda event, element, depth: depth == 1 and roots.append(element))
+        return roots[0] if roots else None
 
     def workbook(self, names):
         """The date system and (title, archive path) of each sheet, in the workbook's order."""
@@ -244,17 +276,16 @@ class _Archive:
         if "xl/sharedStrings.xml" not in names:
             return strings
 
-        def end(element):
-            if _local(element.tag) == "si":
+        def end(event, element, depth):
+            if event == "end" and depth == 2:
                 if len(strings) >= settings.IMPORT_MAX_CELLS:
                     self.refuse(
                         _("the workbook has more than %(limit)d cells, the import limit.")
                         % {"limit": settings.IMPORT_MAX_CELLS}
                     )
                 strings.append(rich_text(element))
-                element.clear()
 
-        self.parse("xl/sharedStrings.xml", end)
+        self.parse("xl/sharedStrings.xml", end, keep=2)
         return strings
 
     def date_styles(self, names):
@@ -290,59 +321,62 @@ class _SheetReader:
         self.rows = []
         self.warnings = []
         self.merged = {}
-        self.last_row = 0
+        self.row = self.column = 0
+        self.texts = {}
 
     def refuse(self, message, row=None, column=None):
         self.archive.refuse(message, self.title, row, column)
 
-    def end(self, element):
-        tag = _local(element.tag)
-        if tag == "mergeCell":
-            self.merge(element.get("ref", ""))
-        if tag != "row":
-            return
-        number = int(element.get("r") or self.last_row + 1)
-        self.last_row = number
+    def handle(self, event, element, depth):
+        if depth == _CELL_DEPTH - 1:  # a row, or a merge
+            tag = _local(element.tag)
+            if tag == "row":
+                if event == "start":
+                    self.start_row(element)
+                elif self.texts:
+                    self.rows.append((self.row, self.texts))
+            elif tag == "mergeCell" and event == "end":
+                self.merge(element.get("ref", ""))
+        elif depth == _CELL_DEPTH and event == "end" and _local(element.tag) == "c":
+            self.read_cell(element)
+
+    def start_row(self, element):
+        self.row = int(element.get("r") or self.row + 1)
+        self.texts, self.column = {}, 0
         self.counted_rows[0] += 1
         if self.counted_rows[0] > settings.IMPORT_MAX_ROWS:
             self.refuse(
                 _("the workbook has more than %(limit)d rows, the import limit.")
                 % {"limit": settings.IMPORT_MAX_ROWS},
-                number,
+                self.row,
             )
-        texts, column = {}, 0
-        for cell in element:
-            self.counted_cells[0] += 1
-            if self.counted_cells[0] > settings.IMPORT_MAX_CELLS:
-                self.refuse(
-                    _("the workbook has more than %(limit)d cells, the import limit.")
-                    % {"limit": settings.IMPORT_MAX_CELLS},
-                    number,
+
+    def read_cell(self, cell):
+        self.counted_cells[0] += 1
+        if self.counted_cells[0] > settings.IMPORT_MAX_CELLS:
+            self.refuse(
+                _("the workbook has more than %(limit)d cells, the import limit.")
+                % {"limit": settings.IMPORT_MAX_CELLS},
+                self.row,
+            )
+        reference = cell.get("r")
+        letters = _REFERENCE.match(reference) if reference else None
+        self.column = column_index_from_string(letters[1]) if letters else self.column + 1
+        text = self.cell_text(cell, self.row, self.column)
+        if not text:
+            return
+        if self.column > settings.IMPORT_MAX_COLUMNS:
+            self.warnings.append(
+                Problem(
+                    self.archive.filename,
+                    self.title,
+                    self.row,
+                    self.column,
+                    _("this cell is far outside the table: it was not read."),
                 )
-            reference = cell.get("r")
-            if reference:
-                letters = _REFERENCE.match(reference)
-                column = column_index_from_string(letters[1]) if letters else column + 1
-            else:
-                column += 1
-            text = self.cell_text(cell, number, column)
-            if not text:
-                continue
-            if column > settings.IMPORT_MAX_COLUMNS:
-                self.warnings.append(
-                    Problem(
-                        self.archive.filename,
-                        self.title,
-                        number,
-                        column,
-                        _("this cell is far outside the table: it was not read."),
-                    )
-                )
-                continue
-            texts[column] = text
-        element.clear()
-        if texts:
-            self.rows.append((number, texts))
+            )
+            return
+        self.texts[self.column] = text
 
     def merge(self, reference):
         first, _colon, last = reference.partition(":")
@@ -442,7 +476,8 @@ def rich_text(element) -> str:
 def cell_text(text: str) -> str:
     """A cell's text as the plan keeps it: one paragraph a line, no empty paragraph, no markup
     but <sup>, no control character."""
-    text = clean_text(text.replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n"))
+    text = _EXCEL_ESCAPE.sub(lambda code: chr(int(code[1], 16)), text)
+    text = clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
     if _HTML_LIKE.search(text):
         text = plain_text(text)
     return "\n".join(stripped for line in text.split("\n") if (stripped := line.strip()))

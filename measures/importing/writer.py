@@ -225,7 +225,7 @@ class _Sheet:
         cell = self.sheet.cell(self.row, column)
         text = clean_text(text)
         if "<sup>" in text:
-            cell.value = _rich_text(text)
+            cell.value = rich_text_value(text)
         else:
             cell.value = text
             if cell.data_type == "f":
@@ -262,7 +262,7 @@ class _Sheet:
         return buffer.getvalue()
 
 
-def _rich_text(text):
+def rich_text_value(text):
     """ "87<sup>e</sup> session" as rich text: "87", "e" raised, " session"."""
     runs, start = [], 0
     for match in _SUPERSCRIPT.finditer(text):
