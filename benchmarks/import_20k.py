@@ -1,4 +1,6 @@
-"""Time and peak Python memory of importing a 20,000-row plan workbook.
+"""Time and peak Python memory of importing a 20,000-row plan workbook, side by side with
+openpyxl's own reading of the same file (load it, read every cell): interleaved runs, medians,
+the ratio (goal: import ≤ 2× openpyxl, peak < 300 MB).
 
     .venv/bin/python benchmarks/import_20k.py
     bin/with-postgres .venv/bin/python benchmarks/import_20k.py
@@ -11,6 +13,8 @@ The workbook is written by `write_plan`, from a plan built with bulk_create and 
 import datetime
 import io
 import os
+import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -27,6 +31,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from openpyxl import load_workbook  # noqa: E402
 
 from measures.importing import compare_plan, import_plan, read_plan, write_plan  # noqa: E402
 from measures.models import (  # noqa: E402
@@ -130,6 +135,37 @@ def generated_workbook():
     return workbook
 
 
+def openpyxl_reading(workbook):
+    """What openpyxl alone does with the file: load it, read every cell."""
+    book = load_workbook(io.BytesIO(workbook), data_only=True)
+    return sum(1 for sheet in book.worksheets for row in sheet.iter_rows() for _cell in row)
+
+
+def first_import(workbook):
+    """Read and import the file into a plan that does not exist yet, then roll back."""
+    with transaction.atomic():
+        changes = import_plan(read_plan(workbook, "bench.xlsx"))
+        transaction.set_rollback(True)
+    return changes
+
+
+def side_by_side(workbook, runs=5):
+    """Interleaved runs of openpyxl's reading and of the import: (medians, min–max)."""
+    times = {"openpyxl": [], "import": []}
+    for _run in range(runs):
+        for label, run in (("openpyxl", openpyxl_reading), ("import", first_import)):
+            start = time.perf_counter()
+            run(workbook)
+            times[label].append(time.perf_counter() - start)
+    for label, values in times.items():
+        print(
+            f"  {label}: median {statistics.median(values):.2f} s "
+            f"(min {min(values):.2f}, max {max(values):.2f}, {runs} runs)"
+        )
+    ratio = statistics.median(times["import"]) / statistics.median(times["openpyxl"])
+    print(f"  ratio import / openpyxl: {ratio:.2f} (goal ≤ 2)")
+
+
 def main():
     with throwaway_database():
         call_command("load_reference_data", stdout=io.StringIO())
@@ -139,7 +175,10 @@ def main():
             f"{connection.vendor}, workbook of {len(workbook) / 2**20:.1f} MiB "
             f"written in {time.perf_counter() - start:.1f} s"
         )
+        print("read_plan + import_plan (first import) beside openpyxl's load and read:")
+        side_by_side(workbook)
         parsed = measure("read_plan", lambda: read_plan(workbook, "bench.xlsx"))
+        measure("openpyxl load and read", lambda: openpyxl_reading(workbook))
         first = measure(
             f"import_plan, first ({parsed.row_count:,} rows)", lambda: import_plan(parsed)
         )
@@ -151,6 +190,11 @@ def main():
             )
             print(f"  {label}: {counts}; {len(changes.warnings)} warnings")
         print(f"  timelines not read: {len(list(parsed.unread_timelines()))}")
+        print(f"peak resident memory of this process: {peak_rss_mib():.0f} MiB")
+
+
+def peak_rss_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 if __name__ == "__main__":

@@ -149,6 +149,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ilo-tracker@localhost
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_UNCOMPRESSED_BYTES = envint("IMPORT_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 20_000)
+# Cells written in the sheets' XML, empty or not; text to the right of the last column is
+# left out with a warning.
+IMPORT_MAX_CELLS = envint("IMPORT_MAX_CELLS", 1_000_000)
+IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", 50)
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

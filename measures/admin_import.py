@@ -31,6 +31,7 @@ from measures.importing import (
     read_plan,
     write_blank_template,
 )
+from measures.importing.layouts import get_layout
 from measures.importing.summary import kind_label
 from measures.importing.tasks import STEPS, import_stored_workbook, read_progress
 from measures.importing.workbook import check_size
@@ -55,7 +56,8 @@ class UploadForm(forms.Form):
         required=False,
         max_length=40,
         help_text=gettext_lazy(
-            "Only needed when the file's title rows name none, e.g. GB.279/TC/2."
+            "Needed when the file's title rows name none, e.g. GB.279/TC/2; given, it wins "
+            "over the one the file names."
         ),
     )
     date = forms.DateField(
@@ -139,6 +141,7 @@ def preview(request, model_admin, token):
     changes = compare_plan(parsed)
     context.update(
         parsed=parsed,
+        layout=get_layout(parsed.layout),
         changes=changes,
         counts=_labelled(changes.counts),
         unread=parsed.unread_timelines(),

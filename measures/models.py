@@ -39,6 +39,9 @@ class Plan(models.Model):
         _("language"), max_length=2, choices=Language, default=Language.FRENCH
     )
     date = models.DateField(_("date"), null=True, blank=True)
+    # A name in measures.importing.layouts.LAYOUTS: how its table is titled and printed;
+    # blank for a plan made by hand, whose annex guesses it.
+    layout = models.CharField(_("layout"), max_length=20, blank=True)
 
     class Meta:
         ordering = ["-date", "symbol"]

@@ -11,9 +11,11 @@ from itertools import groupby
 
 from django.db.models import Max, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import override
 
+from measures.importing.layouts import get_layout
 from measures.models import ActionLine, Question, StatusUpdate
 from measures.timelines import fold
 from outcomes.models import Output
@@ -74,6 +76,7 @@ class Annex:
     symbol: str
     title: str
     heading: str
+    notes: tuple[str, ...]  # printed below the table, as the layout's paper does
     as_of: object
     layout: str
     columns: list[str]
@@ -109,7 +112,7 @@ def plan_annex(plan, as_of=None, layout=None):
         .with_status_as_of(as_of)
         .order_by("part__order", "order")
     )
-    layout = layout or guess_layout(questions)
+    layout = layout or plan.layout or guess_layout(questions)
     if layout == GB341:
         prefetch_related_objects(
             questions,
@@ -156,7 +159,8 @@ def plan_annex(plan, as_of=None, layout=None):
         annex = Annex(
             symbol=plan.symbol,
             title=plan.title,
-            heading=words["annex"],
+            heading=get_layout(layout).annex_heading(plan.language, words["annex"]),
+            notes=get_layout(layout).annex_notes(plan.language),
             as_of=as_of,
             layout=layout,
             columns=_columns(layout, words, as_of, show_status),
@@ -167,7 +171,7 @@ def plan_annex(plan, as_of=None, layout=None):
     name = slugify(plan.symbol.replace("/", "-")) or f"plan-{plan.pk}"
     return Document(
         template=LAYOUTS[layout],
-        title=f"{plan.symbol} – {plan.title}" if plan.symbol else plan.title,
+        title=strip_tags(f"{plan.symbol} – {plan.title}" if plan.symbol else plan.title),
         symbol=plan.symbol,
         language=plan.language,
         filename=f"{name}-{words['annex'].lower()}-{as_of.isoformat()}.pdf",

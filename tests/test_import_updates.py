@@ -171,7 +171,7 @@ def test_dry_run_prints_the_summary_and_writes_nothing(tmp_path):
 
 def edited_gb279(tmp_path):
     """GB.279/TC/2 with question 2 c) edited: two line texts, one timeline, its status."""
-    book = load_workbook(settings.BASE_DIR / "fixtures" / "GB.279-TC-2.xlsx")
+    book = load_workbook(settings.BASE_DIR / "fixtures" / "GB.279-TC-2.xlsx", rich_text=True)
     sheet = book["Annexe"]
     assert sheet["A11"].value.startswith("2 c)")
     paragraphs = sheet["B11"].value.split("\n")
@@ -245,11 +245,11 @@ def test_an_error_while_writing_leaves_the_plan_as_it_was(tmp_path, monkeypatch)
     call_command("import_plan", str(FIXTURE), stdout=io.StringIO())
     before = snapshot()
 
-    def fail(self, questions):
+    def fail(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    # The last stage fails, after parts, questions, lines and status updates were written.
-    monkeypatch.setattr("measures.importing.apply._Sync.sync_outputs", fail)
+    # Writing the status updates fails, after parts, questions and lines were written.
+    monkeypatch.setattr(StatusUpdate.objects, "bulk_create", fail)
     with pytest.raises(RuntimeError):
         call_command("import_plan", str(edited_gb279(tmp_path)), stdout=io.StringIO())
     assert snapshot() == before

@@ -110,15 +110,13 @@ def test_repeated_part_heading_and_header_after_a_page_break_are_skipped():
     assert codes == [("1.", True, None), ("1 a)", False, "1."), ("1 b)", False, "1.")]
 
 
-def test_bullets_make_lines_and_the_paragraphs_before_them_the_context():
+def test_bullets_make_lines_and_every_other_paragraph_the_context():
     cell = "Le contexte.\nSuite du contexte:\n- première ligne;\nSous-titre\n- deuxième ligne."
     plan = read(("A", [PART_I, ["1 a) Q", cell, "Mai 2000\nJuin 2000", 'Terminé\n"']]))
     question = plan.parts[0].questions[0]
-    assert question.context == "Le contexte.\nSuite du contexte:"
-    assert [line.text for line in question.lines] == [
-        "- première ligne;",
-        "Sous-titre\n- deuxième ligne.",
-    ]
+    # A sub-heading between bullets is context, never glued onto the line it introduces.
+    assert question.context == "Le contexte.\nSuite du contexte:\nSous-titre"
+    assert [line.text for line in question.lines] == ["- première ligne;", "- deuxième ligne."]
     assert [line.timeline for line in question.lines] == ["Mai 2000", "Juin 2000"]
     # A ditto mark repeats the paragraph above it.
     assert [line.status for line in question.lines] == ["Terminé", "Terminé"]

@@ -7,8 +7,8 @@ says what importing it would change, `import_plan` writes it in one transaction,
 
 from .apply import compare_plan, import_plan
 from .changes import Changes
-from .layout import read_plan
 from .parsed import ParsedPlan
+from .reader import read_plan
 from .workbook import ImportRefused, Problem
 from .writer import write_blank_template, write_plan
 

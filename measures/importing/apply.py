@@ -1,4 +1,8 @@
-"""Compare a parsed plan with the database, and write it: the one function every import uses.
+"""Compare a parsed plan with the database (`diff`), then write what it found (`apply`).
+
+`diff` reads the database and writes nothing: its `Changes` say what the import would do
+(the preview) and hold every write as plain lists per model. `apply` makes those writes in
+one transaction, a few bulk calls per model, all in one place (where an audit trail plugs in).
 
 Existing rows are matched by plan symbol, part number, question code and, inside a question,
 line text and then line position. Nothing the file lacks is removed unless the caller says
@@ -8,6 +12,7 @@ alone, a changed one is added as a newer update.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
@@ -23,6 +28,7 @@ from measures.models import (
     Question,
     ReportingRound,
     StatusUpdate,
+    Unit,
 )
 from measures.suggest import suggest_status
 from outcomes.models import Output
@@ -43,15 +49,55 @@ STAGES = (
 )
 
 
+def diff(parsed: ParsedPlan, *, delete_missing=False) -> Changes:
+    """What importing `parsed` would do, and the writes that do it; writes nothing and leaves
+    `parsed` as it is."""
+    return _Diff(parsed, delete_missing=delete_missing).run()
+
+
 def compare_plan(parsed: ParsedPlan) -> Changes:
-    """What importing `parsed` would do; writes nothing."""
-    return _Sync(parsed, write=False).run()
+    """What importing `parsed` would do (the preview, `--dry-run`)."""
+    return diff(parsed)
 
 
 def import_plan(parsed: ParsedPlan, *, delete_missing=False, progress=None) -> Changes:
-    """Write `parsed` in one transaction; rows the file lacks go only if `delete_missing`."""
+    """Diff and apply in one transaction; rows the file lacks go only if `delete_missing`."""
     with transaction.atomic():
-        return _Sync(parsed, write=True, delete_missing=delete_missing, progress=progress).run()
+        # Saving a status update locks the plan too: the two never interleave.
+        list(Plan.objects.filter(symbol=parsed.symbol).select_for_update())
+        changes = diff(parsed, delete_missing=delete_missing)
+        apply(changes, progress=progress)
+    return changes
+
+
+def apply(changes: Changes, progress=None):
+    """Make the writes `diff` planned, in one transaction, with bulk operations."""
+    progress = progress or (lambda message: None)
+    writes = changes.writes
+    with transaction.atomic():
+        plan = writes.plan
+        if plan.pk is None or writes.plan_fields:
+            plan.save(update_fields=None if plan.pk is None else writes.plan_fields)
+        changes.plan = plan
+        progress(STAGES[0])
+        for level in writes.levels:
+            if level.model is ActionLine:
+                progress(STAGES[1])
+            level.apply()
+        for question, heading in writes.headings:
+            question.heading = heading  # saved by now
+        Question.objects.bulk_update(
+            [question for question, _heading in writes.headings], ["heading"], batch_size=_BATCH
+        )
+        progress(STAGES[2])
+        StatusUpdate.objects.bulk_create(writes.status_updates, batch_size=_BATCH)
+        for through, (_left, _right), gone, new in writes.links:
+            for pair in gone:
+                through.objects.filter(**dict(zip((_left, _right), pair, strict=True))).delete()
+            through.objects.bulk_create(
+                [through(**{_left: left.pk, _right: right.pk}) for left, right in new],
+                batch_size=_BATCH,
+            )
 
 
 def _updates_under(model, ids):
@@ -64,64 +110,105 @@ def _updates_under(model, ids):
     return condition | Q(**{f"{question}__in": ids}) if question else condition
 
 
-class _Sync:
-    def __init__(self, parsed, *, write, delete_missing=False, progress=None):
+@dataclass
+class _Level:
+    """The writes to one table: removals, order moves, field updates, new rows."""
+
+    model: type
+    parent: str  # "plan_id", "part_id", "question_id"
+    removed: list[int] = field(default_factory=list)
+    moved: list = field(default_factory=list)
+    changed: list = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
+    new: list = field(default_factory=list)
+
+    def apply(self):
+        model = self.model
+        if self.removed:
+            # Status updates never go by cascade; rows with updates entered in the app are
+            # kept, so only imported updates hang on these: remove them first.
+            StatusUpdate.objects.filter(_updates_under(model, self.removed)).delete()
+            model.objects.filter(pk__in=self.removed).delete()
+        # Rows whose order changes pass through orders above any real one, so that no two
+        # rows of the same parent ever hold the same order (the constraints are not deferrable).
+        orders = [row.order for row in self.moved]
+        for parking, row in enumerate(self.moved):
+            row.order = _PARKING_ORDER - parking
+        model.objects.bulk_update(self.moved, ["order"], batch_size=_BATCH)
+        for row, order in zip(self.moved, orders, strict=True):
+            row.order = order
+        if self.fields:
+            model.objects.bulk_update(self.changed, self.fields, batch_size=_BATCH)
+        for row in self.new:
+            # Parents created in this run have their key only now.
+            setattr(row, self.parent, getattr(row, self.parent.removesuffix("_id")).pk)
+        model.objects.bulk_create(self.new, batch_size=_BATCH)
+
+
+@dataclass
+class Writes:
+    plan: Plan
+    plan_fields: list[str] = field(default_factory=list)
+    levels: list[_Level] = field(default_factory=list)
+    headings: list = field(default_factory=list)  # (question, its new heading)
+    status_updates: list = field(default_factory=list)
+    # (through model, (left, right) key names, pairs of keys to remove, pairs of rows to add)
+    links: list = field(default_factory=list)
+
+
+class _Diff:
+    def __init__(self, parsed, *, delete_missing=False):
         self.parsed = parsed
-        self.write = write
         self.delete_missing = delete_missing
-        self.progress = progress or (lambda message: None)
         self.changes = Changes(parsed, warnings=list(parsed.warnings), removed=delete_missing)
 
     def count(self, kind, action, n=1):
         count = self.changes.counts[kind]
         setattr(count, action, getattr(count, action) + n)
 
+    def warn(self, sheet, row, column, message):
+        self.changes.warnings.append(Problem(self.parsed.filename, sheet, row, column, message))
+
     def run(self):
-        plan = self.sync_plan()
+        plan = self.diff_plan()
+        self.writes = self.changes.writes = Writes(plan, self.plan_fields)
         protected = self.protected_rows(plan)
-        self.progress(STAGES[0])
-        parts = self.sync_parts(plan, protected)
-        questions = self.sync_questions(parts, protected)
-        self.progress(STAGES[1])
-        lines = self.sync_lines(questions, protected)
-        self.progress(STAGES[2])
-        self.sync_status_updates(plan, questions, lines)
-        self.sync_outputs(questions)
+        outputs, notes = self.find_outputs()
+        parts = self.diff_parts(plan, protected)
+        questions = self.diff_questions(parts, protected, notes)
+        lines = self.diff_lines(questions, protected)
+        self.diff_status_updates(plan, questions, lines)
+        self.diff_outputs(questions, outputs)
+        self.diff_units(lines)
         self.changes.plan = plan if plan.pk else None
         return self.changes
 
     # ------------------------------------------------------------------ the plan
 
-    def sync_plan(self):
+    def diff_plan(self):
         parsed = self.parsed
         values = {
             "title": parsed.title,
             "session": parsed.session,
             "committee": parsed.committee,
             "language": parsed.language,
+            "layout": parsed.layout,
         }
-        plans = Plan.objects.filter(symbol=parsed.symbol)
-        # Saving a status update locks the plan too: the two never interleave.
-        plan = (plans.select_for_update() if self.write else plans).first()
+        plan = Plan.objects.filter(symbol=parsed.symbol).first()
         if parsed.date is not None:
             values["date"] = parsed.date
         elif plan is not None and plan.date is not None:
             # A file without a plan date keeps the one the plan has, and dates by it.
-            parsed.date = plan.date
-            parsed.read_deadlines()
+            self.parsed = self.changes.parsed = parsed.with_date(plan.date)
+        self.plan_fields = []
         if plan is None:
             self.changes.plan_action = "create"
-            plan = Plan(symbol=parsed.symbol, **values)
-            if self.write:
-                plan.save()
-            return plan
-        changed = [name for name, value in values.items() if getattr(plan, name) != value]
-        if changed:
+            return Plan(symbol=parsed.symbol, **values)
+        self.plan_fields = [name for name, value in values.items() if getattr(plan, name) != value]
+        if self.plan_fields:
             self.changes.plan_action = "update"
-            for name in changed:
+            for name in self.plan_fields:
                 setattr(plan, name, values[name])
-            if self.write:
-                plan.save(update_fields=changed)
         return plan
 
     def protected_rows(self, plan):
@@ -146,7 +233,7 @@ class _Sync:
 
     # -------------------------------------------------------------- the hierarchy
 
-    def sync_parts(self, plan, protected):
+    def diff_parts(self, plan, protected):
         existing = {part.number: part for part in plan.parts.all()} if plan.pk else {}
         matched = []
         for order, parsed in enumerate(self.parsed.parts, start=1):
@@ -156,7 +243,7 @@ class _Sync:
         self.finish_level(Part, "parts", [p for _, p in matched], existing.values(), protected)
         return matched
 
-    def sync_questions(self, parts, protected):
+    def diff_questions(self, parts, protected, notes):
         known = [part.pk for _, part in parts if part.pk]
         existing = {
             (question.part_id, question.code): question
@@ -177,7 +264,7 @@ class _Sync:
                     context=parsed.context,
                     is_heading=parsed.is_heading,
                     timeline=parsed.timeline,
-                    outputs_note=parsed.outputs_note,
+                    outputs_note=notes.get(id(parsed), parsed.outputs_note),
                     count=False,
                 )
                 wanted_heading[id(question)] = by_code.get(parsed.heading_code)
@@ -190,17 +277,15 @@ class _Sync:
         self.finish_level(
             Question, "questions", [q for _, q in matched], existing.values(), protected
         )
-        if self.write:
-            moved = []
-            for _parsed, question in matched:
-                heading = wanted_heading[id(question)]
-                if question.heading_id != (heading.pk if heading else None):
-                    question.heading = heading
-                    moved.append(question)
-            Question.objects.bulk_update(moved, ["heading"], batch_size=_BATCH)
+        for _parsed, question in matched:
+            heading = wanted_heading[id(question)]
+            if question.heading_id != (heading.pk if heading else None) or (
+                heading is not None and heading.pk is None
+            ):
+                self.writes.headings.append((question, heading))
         return matched
 
-    def sync_lines(self, questions, protected):
+    def diff_lines(self, questions, protected):
         existing = defaultdict(list)
         known = [question.pk for _, question in questions if question.pk]
         for line in ActionLine.objects.filter(question__in=known).order_by("question", "order"):
@@ -257,9 +342,10 @@ class _Sync:
         return bool(changed)
 
     def finish_level(self, model, kind, wanted, missing, protected):
-        """Remove or keep the missing rows, then save orders and fields, then create."""
+        """Plan the removal or keeping of the missing rows, then the updates and creations."""
         missing = list(missing)
         parent = {Part: "plan_id", Question: "part_id", ActionLine: "question_id"}[model]
+        level = _Level(model, parent)
         kept = []
         for row in missing:
             is_kept = row.pk in protected[kind] or not self.delete_missing
@@ -267,13 +353,8 @@ class _Sync:
             self.count(kind, "remove")
             if is_kept:
                 kept.append(row)
-        if self.delete_missing:
-            gone = [row.pk for row in missing if row.pk not in protected[kind]]
-            if self.write and gone:
-                # Status updates never go by cascade; rows with updates entered in the app
-                # are kept, so only imported updates hang on these: remove them first.
-                StatusUpdate.objects.filter(_updates_under(model, gone)).delete()
-                model.objects.filter(pk__in=gone).delete()
+            else:
+                level.removed.append(row.pk)
         # Kept rows the file lacks go after the rows it has, in their former order.
         last = defaultdict(int)
         for row in wanted:
@@ -285,24 +366,11 @@ class _Sync:
                 row._changed = ["order"]
                 row.order = last[scope]
                 wanted.append(row)
-        if not self.write:
-            return
-        changed = [row for row in wanted if row.pk and row._changed]
-        moved = [row for row in changed if "order" in row._changed]
-        orders = [row.order for row in moved]
-        for parking, row in enumerate(moved):
-            row.order = _PARKING_ORDER - parking
-        model.objects.bulk_update(moved, ["order"], batch_size=_BATCH)
-        for row, order in zip(moved, orders, strict=True):
-            row.order = order
-        fields = sorted({name for row in changed for name in row._changed})
-        if fields:
-            model.objects.bulk_update(changed, fields, batch_size=_BATCH)
-        for row in wanted:
-            if row.pk is None:
-                # Parents created in this run have their key only now.
-                setattr(row, parent, getattr(row, parent.removesuffix("_id")).pk)
-        model.objects.bulk_create([row for row in wanted if row.pk is None], batch_size=_BATCH)
+        level.changed = [row for row in wanted if row.pk and row._changed]
+        level.moved = [row for row in level.changed if "order" in row._changed]
+        level.fields = sorted({name for row in level.changed for name in row._changed})
+        level.new = [row for row in wanted if row.pk is None]
+        self.writes.levels.append(level)
 
     @staticmethod
     def label(row):
@@ -314,7 +382,7 @@ class _Sync:
 
     # --------------------------------------------------- status updates, outputs
 
-    def sync_status_updates(self, plan, questions, lines):
+    def diff_status_updates(self, plan, questions, lines):
         known = set()
         if plan.pk:
             imported = StatusUpdate.objects.filter(source=StatusUpdate.Source.IMPORT).filter(
@@ -329,7 +397,6 @@ class _Sync:
             ("question", parsed, question) for parsed, question in questions
         ]
         closed_until = ReportingRound.closed_until(plan) if plan.pk else None
-        new = []
         for kind, parsed, row in targets:
             if not parsed.status:
                 continue
@@ -339,26 +406,20 @@ class _Sync:
                 continue
             if closed_until and parsed.as_of <= closed_until:
                 # A published round's annex never changes: its period takes no new status.
-                self.changes.warnings.append(
-                    Problem(
-                        self.parsed.filename,
-                        parsed.sheet,
-                        parsed.row,
-                        None,
-                        _(
-                            "the status as of %(as_of)s is not imported: the round as of "
-                            "%(closed)s has been published."
-                        )
-                        % {
-                            "as_of": date_format(parsed.as_of),
-                            "closed": date_format(closed_until),
-                        },
+                self.warn(
+                    parsed.sheet,
+                    parsed.row,
+                    None,
+                    _(
+                        "the status as of %(as_of)s is not imported: the round as of "
+                        "%(closed)s has been published."
                     )
+                    % {"as_of": date_format(parsed.as_of), "closed": date_format(closed_until)},
                 )
                 continue
             replaces = row.pk and (target, parsed.as_of) in known
             self.count("status_updates", "update" if replaces else "create")
-            new.append(
+            self.writes.status_updates.append(
                 StatusUpdate(
                     **{"action_line" if kind == "line" else "question": row},
                     as_of=parsed.as_of,
@@ -368,19 +429,38 @@ class _Sync:
                     source=StatusUpdate.Source.IMPORT,
                 )
             )
-        if self.write:
-            StatusUpdate.objects.bulk_create(new, batch_size=_BATCH)
 
-    def sync_outputs(self, questions):
-        wanted_codes = {
-            (link.framework, link.code) for parsed, _ in questions for link in parsed.outputs
-        }
+    def find_outputs(self):
+        """The outputs the file's items name, and the notes of questions with items naming
+        outputs the database lacks (those items stay as note text, with a warning)."""
+        links = [
+            (parsed, link) for _part, parsed in self.parsed.questions() for link in parsed.outputs
+        ]
         outputs = {
             (output.outcome.framework.code, output.code): output
             for output in Output.objects.with_framework().filter(
-                outcome__framework__code__in={framework for framework, _ in wanted_codes}
+                outcome__framework__code__in={link.framework for _, link in links}
             )
         }
+        notes, warned = {}, set()
+        for parsed, link in links:
+            if (link.framework, link.code) in outputs:
+                continue
+            if (link.sheet, link.row, link.text) not in warned:
+                warned.add((link.sheet, link.row, link.text))
+                self.warn(
+                    link.sheet,
+                    link.row,
+                    link.column,
+                    _("output %(code)s of %(framework)s is not in the database: not linked.")
+                    % {"code": link.code, "framework": link.framework},
+                )
+            note = notes.get(id(parsed), parsed.outputs_note)
+            if link.text and link.text not in note.split("\n"):
+                notes[id(parsed)] = "\n".join(filter(None, [note, link.text]))
+        return outputs, notes
+
+    def diff_outputs(self, questions, outputs):
         through = Question.outputs.through
         existing = set(
             through.objects.filter(question__in=[q.pk for _, q in questions if q.pk]).values_list(
@@ -392,21 +472,8 @@ class _Sync:
             for link in parsed.outputs:
                 output = outputs.get((link.framework, link.code))
                 if output is None:
-                    self.changes.warnings.append(
-                        Problem(
-                            self.parsed.filename,
-                            link.sheet,
-                            link.row,
-                            link.column,
-                            _(
-                                "output %(code)s of %(framework)s is not in the database: "
-                                "not linked."
-                            )
-                            % {"code": link.code, "framework": link.framework},
-                        )
-                    )
                     continue
-                # Questions not saved yet (a dry run) have no key: tell them apart by identity.
+                # Questions not saved yet have no key: tell them apart by identity.
                 pair = (question.pk or f"new {id(question)}", output.pk)
                 if pair in wanted:
                     continue
@@ -418,11 +485,41 @@ class _Sync:
                     new.append((question, output))
         dropped = existing - wanted
         self.count("output_links", "remove", len(dropped))
-        if not self.write:
+        gone = sorted(dropped) if self.delete_missing else []
+        self.writes.links.append((through, ("question_id", "output_id"), gone, new))
+
+    def diff_units(self, lines):
+        """Units a units column names: linked to their lines; an unknown code is a warning."""
+        named = [(parsed, line) for parsed, line in lines if parsed.units]
+        if not named:
             return
-        if self.delete_missing:
-            for question_id, output_id in dropped:
-                through.objects.filter(question_id=question_id, output_id=output_id).delete()
-        through.objects.bulk_create(
-            [through(question_id=q.pk, output_id=o.pk) for q, o in new], batch_size=_BATCH
+        units = {unit.code.upper(): unit for unit in Unit.objects.all()}
+        through = ActionLine.units.through
+        existing = set(
+            through.objects.filter(
+                actionline__in=[line.pk for _, line in named if line.pk]
+            ).values_list("actionline_id", "unit_id")
         )
+        new, warned = [], set()
+        for parsed, line in named:
+            for code in parsed.units:
+                found = [units.get(code.upper())]
+                if found[0] is None:  # "PARDEV/PROGRAM", but never "PROPAR/TEC" split
+                    found = [units.get(part.strip().upper()) for part in code.split("/")]
+                if None in found:
+                    if (parsed.units_cell, code) not in warned:
+                        warned.add((parsed.units_cell, code))
+                        self.warn(
+                            *parsed.units_cell,
+                            _("unit %(code)s is not known: the line is imported without it.")
+                            % {"code": code},
+                        )
+                    continue
+                for unit in found:
+                    if line.pk and (line.pk, unit.pk) in existing:
+                        self.count("unit_links", "unchanged")
+                        continue
+                    existing.add((line.pk or f"new {id(line)}", unit.pk))
+                    self.count("unit_links", "create")
+                    new.append((line, unit))
+        self.writes.links.append((through, ("actionline_id", "unit_id"), [], new))

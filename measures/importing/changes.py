@@ -7,7 +7,7 @@ from measures.models import Plan
 from .parsed import ParsedPlan
 from .workbook import Problem
 
-KINDS = ("parts", "questions", "lines", "status_updates", "output_links")
+KINDS = ("parts", "questions", "lines", "status_updates", "output_links", "unit_links")
 
 
 @dataclass
@@ -36,6 +36,7 @@ class Changes:
     missing: list[Missing] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     removed: bool = False
+    writes: object = None  # apply.Writes: what `apply` writes
 
     @property
     def changes_anything(self):

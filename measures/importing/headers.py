@@ -11,45 +11,38 @@ from datetime import date
 
 from measures.timelines import DATED, fold, read_date, read_timeline
 
-QUESTION, LINES, TIMELINE, STATUS = "question", "lines", "timeline", "status"
+from .layouts import LANGUAGES, LAYOUTS, LINES, QUESTION, STATUS, TIMELINE, UNITS
 
-_QUESTION_TITLES = {
-    "questions": "fr",
-    "question": "fr",
-    "issues": "en",
-    "issue": "en",
-    "cuestiones": "es",
-    "cuestion": "es",
-    "mesure proposee": "fr",
-    "mesures proposees": "fr",
-    "proposed action": "en",
-    "proposed actions": "en",
-    "medida propuesta": "es",
-    "medidas propuestas": "es",
-}
-_LINES_TITLES = {
-    "contexte et lignes d'action": "fr",
-    "lignes d'action": "fr",
-    "realisations attendues": "fr",
-    "context and lines of action": "en",
-    "lines of action": "en",
-    "expected deliverables": "en",
-    "expected outputs": "en",
-    "contexto y lineas de accion": "es",
-    "lineas de accion": "es",
-    "resultados esperados": "es",
-}
 _TIMELINE_TITLES = {
     "calendrier",
     "echeance",
     "echeances",
+    "delai",
+    "delais",
+    "date limite",
+    "date cible",
     "timetable",
     "timeline",
     "deadline",
     "deadlines",
+    "due date",
+    "target date",
     "calendario",
     "plazo",
     "plazos",
+    "fecha limite",
+}
+_UNITS_TITLES = {
+    "unite responsable",
+    "unites responsables",
+    "unite chef de file",
+    "responsible unit",
+    "responsible units",
+    "lead unit",
+    "lead units",
+    "unidad responsable",
+    "unidades responsables",
+    "unidad principal",
 }
 _STATUS_START = re.compile(
     r"^(?:etat des travaux|etat d'avancement|status of work|status as (?:at|of)|status at"
@@ -59,52 +52,88 @@ _PLAN_DATE = re.compile(r"^\s*(?:date du plan|plan date|fecha del plan)\b\s*[:-]
 # The plan date written in each language, in the words `plan_date` reads.
 PLAN_DATE_LABELS = {"fr": "Date du plan : ", "en": "Plan date: ", "es": "Fecha del plan: "}
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
+_PLURAL_MARK = re.compile(r"\((?:s|es)\)")
 SYMBOL = re.compile(r"\bGB\.(?P<session>\d{2,3})(?:/(?P<committee>[A-Z]+))?(?:/[A-Z0-9.]+)*")
+# A header title is short; longer texts are never folded while looking for one.
+_LONGEST_TITLE = 80
+
+
+def _known_titles():
+    """Folded title -> (kind, language, layout name) for the question and lines columns."""
+    known = {}
+    for layout in LAYOUTS.values():
+        for language in LANGUAGES:
+            for kind in (QUESTION, LINES):
+                title = folded_title(layout.titles[language][kind])
+                known.setdefault(title, (kind, language, layout.name))
+        for kind, titles in layout.variants.items():
+            for title, language in titles.items():
+                known.setdefault(folded_title(title), (kind, language, layout.name))
+    return known
 
 
 @dataclass
 class Header:
     row: int
     columns: dict[str, int]  # kind -> column number
-    language: str
+    language: str | None
+    layout: str
     as_of: date | None
-    titles: frozenset[str]  # folded titles, to skip the header repeated lower down
+    texts: frozenset[str]  # its titles as written, to skip the header repeated lower down
+    titles: frozenset[str]  # folded
+    ignored: dict[int, str]  # column -> title of a column the importer does not read
 
 
 def folded_title(text: str) -> str:
-    return " ".join(fold(text).strip(" :").split())
+    return " ".join(_PLURAL_MARK.sub("", fold(text)).strip(" :").split())
 
 
-def column_kind(text: str) -> str | None:
+def column_kind(text: str):
+    """(kind, language, layout) of a column title, or None for a title the importer ignores."""
+    if len(text) > _LONGEST_TITLE:
+        return None
     title = folded_title(text)
-    if title in _QUESTION_TITLES:
-        return QUESTION
-    if title in _LINES_TITLES:
-        return LINES
+    if title in _KNOWN:
+        return _KNOWN[title]
     if title in _TIMELINE_TITLES:
-        return TIMELINE
+        return TIMELINE, None, None
+    if title in _UNITS_TITLES:
+        return UNITS, None, None
     if _STATUS_START.match(title):
-        return STATUS
+        return STATUS, None, None
     return None
 
 
 def find_header(row_number: int, cells: dict[int, str]) -> Header | None:
-    """The header if this row is one: it names at least the question and the lines columns."""
-    columns = {}
-    for column, text in cells.items():
-        kind = column_kind(text)
-        if kind is None or kind in columns:
-            return None
+    """The header if this row is one: it names at least the question and the lines columns.
+
+    Other titles it does not know are columns to ignore; a title given twice is read once.
+    """
+    columns, ignored, languages, layouts = {}, {}, [], {}
+    for column, text in sorted(cells.items()):
+        found = column_kind(text)
+        if found is None or found[0] in columns:
+            ignored[column] = text
+            continue
+        kind, language, layout = found
         columns[kind] = column
+        if language:
+            languages.append((kind != LINES, language))
+        if layout:
+            layouts[kind] = layout
     if not {QUESTION, LINES} <= columns.keys():
         return None
     status_title = cells.get(columns.get(STATUS), "")
     return Header(
         row=row_number,
         columns=columns,
-        language=_LINES_TITLES[folded_title(cells[columns[LINES]])],
+        # The lines column's title says the language best; the question's otherwise.
+        language=min(languages)[1] if languages else None,
+        layout=layouts[LINES],
         as_of=status_date(status_title) if status_title else None,
+        texts=frozenset(cells.values()),
         titles=frozenset(folded_title(text) for text in cells.values()),
+        ignored=ignored,
     )
 
 
@@ -138,3 +167,6 @@ def _numeric_date(match: re.Match) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+_KNOWN = _known_titles()

@@ -1,5 +1,6 @@
 """What the reader makes of a workbook: the plan as plain data, before any database access."""
 
+import copy
 import datetime
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +19,9 @@ class ParsedLine:
     status: str = ""
     as_of: date | None = None
     deadline: Deadline = Deadline(UNREAD)
+    # Unit codes as written, and the cell they were read from (for warnings).
+    units: tuple[str, ...] = ()
+    units_cell: tuple[str, int, int] | None = None
 
 
 @dataclass
@@ -27,6 +31,7 @@ class OutputLink:
     sheet: str
     row: int
     column: int
+    text: str = ""  # the item as written, kept as note if the output is not known
 
 
 @dataclass
@@ -44,6 +49,7 @@ class ParsedQuestion:
     lines: list[ParsedLine] = field(default_factory=list)
     outputs: list[OutputLink] = field(default_factory=list)
     outputs_note: str = ""
+    units: tuple[str, ...] = ()  # whole-question units, before they are spread to the lines
 
 
 @dataclass
@@ -66,6 +72,16 @@ class ParsedPlan:
     row_count: int
     # The plan's start: what "Immédiatement" in a timeline means. None if nowhere given.
     date: datetime.date | None = None
+    layout: str = "gb279"
+    # Header titles of the columns the importer does not read, where they stand.
+    ignored_columns: list[Problem] = field(default_factory=list)
+
+    def with_date(self, day):
+        """This plan dated `day` (its lines' deadlines read again); `self` is left as it is."""
+        dated = copy.deepcopy(self)
+        dated.date = day
+        dated.read_deadlines()
+        return dated
 
     def questions(self):
         return [(part, q) for part in self.parts for q in part.questions]

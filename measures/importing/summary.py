@@ -12,6 +12,7 @@ def kind_label(kind):
         "lines": _("action lines"),
         "status_updates": _("status updates"),
         "output_links": _("output links"),
+        "unit_links": _("responsible units"),
     }[kind]
 
 
@@ -41,6 +42,11 @@ def summary_lines(changes, *, dry_run):
         yield _("Missing from the file (%(state)s): %(what)s") % {
             "state": state,
             "what": missing.label,
+        }
+    for column in parsed.ignored_columns:
+        yield _("Column not imported: %(where)s: %(title)s") % {
+            "where": column.where,
+            "title": column.message,
         }
     for warning in changes.warnings:
         yield _("Warning: %(warning)s") % {"warning": warning}

@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from .apply import STAGES, import_plan
-from .layout import read_plan
+from .reader import read_plan
 from .workbook import ImportRefused
 
 READING = gettext_lazy("Reading the workbook…")

@@ -1,35 +1,54 @@
-"""Open an uploaded workbook safely and read its cells as plain text.
+"""Open an uploaded workbook safely and read its cells as plain text, streaming.
 
-The file is judged by its content: a zip archive holding the parts every .xlsx has. Its size,
-the uncompressed sizes its archive declares and the rows its sheets' XML holds are checked
-before openpyxl opens it (zipfile never inflates an entry past its declared size, so the
-declared total bounds the work).
-openpyxl runs in normal mode: read-only mode loses merged cells.
+The file is judged by its content: a zip archive holding the parts every .xlsx has (an
+encrypted workbook or an old .xls is named as such). Each part is inflated in chunks and
+parsed as it comes, so the work is bounded by what the file really holds, whatever its archive
+declares: the inflated bytes, the rows, the cells and each cell's length are counted while
+reading, and the read stops at the first limit. Only cells holding text are kept, so a stray
+cell far to the right costs nothing; one outside `IMPORT_MAX_COLUMNS` is left out with a
+warning naming it.
+
+Merged cells need no special care: only a merge's first cell holds a value, as the reader
+expects. Superscript runs of rich text ("87<sup>e</sup>") are kept as <sup> tags.
 """
 
 import html
-import io
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from io import BytesIO
 from xml.etree import ElementTree
 
 import nh3
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+
+from measures.text import clean_text
 
 XLSX_PARTS = {"[Content_Types].xml", "xl/workbook.xml"}
 ZIP_SIGNATURE = b"PK\x03\x04"
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+# Excel's own limit on the characters of one cell.
+CELL_MAX_CHARS = 32_767
+_CHUNK = 64 * 1024
+# worksheet > sheetData > row > c: cells are read and dropped one at a time.
+_CELL_DEPTH = 4
+# Rich-text runs of one cell or shared text: a handful in real files.
+_ELEMENTS_PER_ENTRY = 10_000
+_SMALL_PART_MAX_BYTES = 10 * 1024 * 1024
 _HTML_LIKE = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|&(?:[a-zA-Z]+|#\d+);")
 _BLOCK_END = re.compile(r"<\s*(?:br\s*/?|/p|/li|/div|/tr)\s*>", re.IGNORECASE)
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
-_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_REFERENCE = re.compile(r"([A-Z]+)(\d+)")
+# How Excel writes a character XML cannot hold: "_x000B_".
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
 @dataclass(frozen=True)
@@ -70,6 +89,9 @@ class Sheet:
     name: str
     # (row number, {column number: text}) for every row holding some text, in order.
     rows: list[tuple[int, dict[int, str]]]
+    warnings: list[Problem] = field(default_factory=list)
+    # (row, column) of the first cell of each merge spanning rows -> its last row.
+    merged: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
 def check_size(size: int, filename: str):
@@ -83,120 +105,385 @@ def check_size(size: int, filename: str):
 
 
 def read_workbook(data: bytes, filename: str) -> list[Sheet]:
-    def refuse(message, sheet=None, row=None, column=None):
-        raise ImportRefused([Problem(filename, sheet, row, column, message)])
-
     check_size(len(data), filename)
-    if not data.startswith(ZIP_SIGNATURE):
-        refuse(_("this is not an Excel workbook (.xlsx)."))
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-            if not {entry.filename for entry in entries} >= XLSX_PARTS:
-                refuse(_("this is not an Excel workbook (.xlsx)."))
-            uncompressed = sum(entry.file_size for entry in entries)
-            if uncompressed > settings.IMPORT_MAX_UNCOMPRESSED_BYTES:
-                refuse(
-                    _("the workbook unpacks to %(size)s, more than the limit of %(limit)s.")
-                    % {
-                        "size": filesizeformat(uncompressed),
-                        "limit": filesizeformat(settings.IMPORT_MAX_UNCOMPRESSED_BYTES),
-                    }
-                )
-            has_formulas = _scan_sheets(archive, refuse)
-        values = load_workbook(io.BytesIO(data), data_only=True)
-        formulas = load_workbook(io.BytesIO(data)) if has_formulas else None
-    except ImportRefused:
-        raise
-    except Exception:  # openpyxl and zipfile raise many kinds of error on a damaged file
-        refuse(_("the file is damaged: its archive cannot be read."))
-
-    sheets = []
-    for worksheet in values.worksheets:
-        if formulas is not None:
-            _refuse_formulas_without_value(worksheet, formulas[worksheet.title], refuse)
-        sheets.append(Sheet(worksheet.title, list(_rows(worksheet))))
-    return sheets
+    return _Archive(data, filename).sheets()
 
 
-def _scan_sheets(archive, refuse):
-    """Refuse a workbook over the row limit from its XML, before openpyxl builds its cells.
+class _Archive:
+    def __init__(self, data, filename):
+        self.data = data
+        self.filename = filename
+        self.inflated = 0
 
-    True if some sheet holds a formula.
-    """
-    counted, has_formulas = 0, False
-    for title, part in _worksheet_parts(archive):
-        xml = archive.read(part)
-        has_formulas = has_formulas or bool(_FORMULA.search(xml))
-        for row in _ROW.finditer(xml):
-            counted += 1
-            if counted > settings.IMPORT_MAX_ROWS:
-                number = _ROW_NUMBER.search(row[1])
-                refuse(
-                    _("the workbook has more than %(limit)d rows, the import limit.")
-                    % {"limit": settings.IMPORT_MAX_ROWS},
-                    title,
-                    int(number[1]) if number else None,
-                )
-    return has_formulas
+    def refuse(self, message, sheet=None, row=None, column=None):
+        raise ImportRefused([Problem(self.filename, sheet, row, column, message)])
 
-
-def _worksheet_parts(archive):
-    """(title, archive path) of each sheet, in the workbook's order."""
-    targets = {}
-    for relation in ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels")):
-        target = relation.get("Target", "")
-        path = target[1:] if target.startswith("/") else posixpath.join("xl", target)
-        targets[relation.get("Id")] = posixpath.normpath(path)
-    names = set(archive.namelist())
-    for element in ElementTree.fromstring(archive.read("xl/workbook.xml")).iter():
-        if element.tag.rpartition("}")[2] == "sheet":
-            relation = next(
-                (v for k, v in element.attrib.items() if k.rpartition("}")[2] == "id"), None
-            )
-            if targets.get(relation) in names:
-                yield element.get("name"), targets[relation]
-
-
-def _refuse_formulas_without_value(values, formulas, refuse):
-    for row in formulas.iter_rows():
-        for cell in row:
-            if cell.data_type == "f" and values.cell(cell.row, cell.column).value is None:
-                refuse(
+    def sheets(self):
+        data = self.data
+        if data.startswith(OLE_SIGNATURE):
+            if ENCRYPTED_STREAM in data:
+                self.refuse(
                     _(
-                        "the cell holds a formula (%(formula)s) with no saved value: "
-                        "open and save the file in Excel, or type the value."
+                        "this workbook is encrypted (protected by a password): save it without "
+                        "a password and upload it again."
                     )
-                    % {"formula": cell.value},
-                    formulas.title,
-                    cell.row,
-                    cell.column,
                 )
+            self.refuse(
+                _("this is an Excel 97–2003 workbook (.xls): save it as .xlsx, then upload it.")
+            )
+        if not data.startswith(ZIP_SIGNATURE):
+            self.refuse(_("this is not an Excel workbook (.xlsx)."))
+        try:
+            with zipfile.ZipFile(BytesIO(data)) as archive:
+                self.archive = archive
+                return self.read_all()
+        except zipfile.BadZipFile as error:
+            if "CRC" in str(error):
+                self.refuse(
+                    _("the file is damaged: a part of its archive (%(part)s) fails its checksum.")
+                    % {"part": str(error).rpartition(" ")[2].strip("'")}
+                )
+            self.refuse(_("the file is damaged: its archive cannot be read."))
+        except (EOFError, OSError, zipfile.LargeZipFile, NotImplementedError, ValueError):
+            self.refuse(_("the file is damaged: its archive cannot be read."))
+
+    def read_all(self):
+        names = set(self.archive.namelist())
+        if not names >= XLSX_PARTS:
+            self.refuse(_("this is not an Excel workbook (.xlsx)."))
+        declared = sum(entry.file_size for entry in self.archive.infolist())
+        if declared > settings.IMPORT_MAX_UNCOMPRESSED_BYTES:
+            self.too_big(declared)
+        epoch, parts = self.workbook(names)
+        strings = self.shared_strings(names)
+        dates = self.date_styles(names)
+        sheets, rows, cells = [], [0], [0]
+        for title, part in parts:
+            reader = _SheetReader(self, title, strings, dates, epoch, rows, cells)
+            self.parse(part, reader.handle, keep=_CELL_DEPTH)
+            sheets.append(Sheet(title, reader.rows, reader.warnings, reader.merged))
+        return sheets
+
+    def too_big(self, size=None):
+        limit = filesizeformat(settings.IMPORT_MAX_UNCOMPRESSED_BYTES)
+        if size is None:
+            self.refuse(
+                _(
+                    "the workbook unpacks to more than the limit of %(limit)s (its archive "
+                    "declares less): reading stopped there."
+                )
+                % {"limit": limit}
+            )
+        self.refuse(
+            _("the workbook unpacks to %(size)s, more than the limit of %(limit)s.")
+            % {"size": filesizeformat(size), "limit": limit}
+        )
+
+    def parse(self, part, handle, keep=0):
+        """Stream the XML part through `handle(event, element, depth)`, counting the bytes it
+        inflates to. Elements at depth `keep` or less are dropped once handled, so memory
+        holds one of them at a time (a cell, a shared text); 0 keeps the whole tree."""
+        parser = ElementTree.XMLPullParser(events=("start", "end"))
+        stack, inside = [], 0  # open elements; elements below `keep` in the current one
+        try:
+            with self.archive.open(part) as stream:
+                while chunk := stream.read(_CHUNK):
+                    self.inflated += len(chunk)
+                    if self.inflated > settings.IMPORT_MAX_UNCOMPRESSED_BYTES:
+                        self.too_big()
+                    if not keep and stream.tell() > _SMALL_PART_MAX_BYTES:
+                        self.refuse(
+                            _("the file is damaged: its part %(part)s is far too large.")
+                            % {"part": part}
+                        )
+                    parser.feed(chunk)
+                    for event, element in parser.read_events():
+                        if event == "start":
+                            stack.append(element)
+                            handle(event, element, len(stack))
+                            inside += keep and len(stack) > keep
+                            if inside > _ELEMENTS_PER_ENTRY:
+                                self.refuse(
+                                    _(
+                                        "the file is damaged: an entry of its part %(part)s "
+                                        "holds more than %(limit)d elements."
+                                    )
+                                    % {"part": part, "limit": _ELEMENTS_PER_ENTRY}
+                                )
+                            continue
+                        depth = len(stack)
+                        stack.pop()
+                        handle(event, element, depth)
+                        if depth <= keep:
+                            inside = 0
+                            if stack:
+                                stack[-1].remove(element)
+            parser.close()
+        except ElementTree.ParseError as error:
+            line, column = error.position
+            self.refuse(
+                _(
+                    "the file is damaged: its part %(part)s is not well-formed XML "
+                    "(line %(line)d, character %(column)d: %(reason)s)."
+                )
+                % {
+                    "part": part,
+                    "line": line,
+                    "column": column + 1,
+                    "reason": str(error).split(":")[0],
+                }
+            )
+
+    def tree(self, part):
+        """A small part (workbook, relationships, styles) as one tree."""
+        roots = []
+        self.parse(part, lambda event, element, depth: depth == 1 and roots.append(element))
+        return roots[0] if roots else None
+
+    def workbook(self, names):
+        """The date system and (title, archive path) of each sheet, in the workbook's order."""
+        targets = {}
+        relations = "xl/_rels/workbook.xml.rels"
+        if relations not in names:
+            message = _("the file is damaged: its part %(part)s is missing.")
+            self.refuse(message % {"part": relations})
+        for relation in self.tree(relations):
+            target = relation.get("Target", "")
+            path = target[1:] if target.startswith("/") else posixpath.join("xl", target)
+            targets[relation.get("Id")] = posixpath.normpath(path)
+        book = self.tree("xl/workbook.xml")
+        epoch = CALENDAR_WINDOWS_1900
+        parts = []
+        for element in book.iter():
+            tag = _local(element.tag)
+            if tag == "workbookPr" and element.get("date1904") in ("1", "true"):
+                epoch = CALENDAR_MAC_1904
+            elif tag == "sheet":
+                title = element.get("name")
+                target = targets.get(element.get(_RELATIONSHIP))
+                if target in names:
+                    parts.append((title, target))
+                elif target is not None and target.startswith("xl/worksheets/"):
+                    self.refuse(
+                        _("the file is damaged: the part %(part)s of this sheet is missing.")
+                        % {"part": target},
+                        title,
+                    )
+        return epoch, parts
+
+    def shared_strings(self, names):
+        strings = []
+        if "xl/sharedStrings.xml" not in names:
+            return strings
+
+        def end(event, element, depth):
+            if event == "end" and depth == 2:
+                if len(strings) >= settings.IMPORT_MAX_CELLS:
+                    self.refuse(
+                        _("the workbook has more than %(limit)d cells, the import limit.")
+                        % {"limit": settings.IMPORT_MAX_CELLS}
+                    )
+                strings.append(rich_text(element))
+
+        self.parse("xl/sharedStrings.xml", end, keep=2)
+        return strings
+
+    def date_styles(self, names):
+        """The indexes of the cell styles that show a number as a date."""
+        if "xl/styles.xml" not in names:
+            return frozenset()
+        styles = self.tree("xl/styles.xml")
+        formats = dict(BUILTIN_FORMATS)
+        dates = set()
+        for element in styles.iter():
+            if _local(element.tag) == "numFmt":
+                formats[int(element.get("numFmtId", -1))] = element.get("formatCode", "")
+        for container in styles:
+            if _local(container.tag) == "cellXfs":
+                for index, xf in enumerate(container):
+                    code = formats.get(int(xf.get("numFmtId", 0)), "")
+                    if code and is_date_format(code):
+                        dates.add(index)
+        return frozenset(dates)
 
 
-def _rows(worksheet):
-    for row in worksheet.iter_rows():
-        texts = {cell.column: text for cell in row if (text := cell_text(cell.value))}
-        if texts:
-            yield row[0].row, texts
+class _SheetReader:
+    """Turns the `row` elements of one sheet into rows of texts, as the parser ends them."""
+
+    def __init__(self, archive, title, strings, dates, epoch, rows, cells):
+        self.archive = archive
+        self.title = title
+        self.strings = strings
+        self.dates = dates
+        self.epoch = epoch
+        self.counted_rows = rows  # shared by every sheet: [count]
+        self.counted_cells = cells
+        self.rows = []
+        self.warnings = []
+        self.merged = {}
+        self.row = self.column = 0
+        self.texts = {}
+
+    def refuse(self, message, row=None, column=None):
+        self.archive.refuse(message, self.title, row, column)
+
+    def handle(self, event, element, depth):
+        if depth == _CELL_DEPTH - 1:  # a row, or a merge
+            tag = _local(element.tag)
+            if tag == "row":
+                if event == "start":
+                    self.start_row(element)
+                elif self.texts:
+                    self.rows.append((self.row, self.texts))
+            elif tag == "mergeCell" and event == "end":
+                self.merge(element.get("ref", ""))
+        elif depth == _CELL_DEPTH and event == "end" and _local(element.tag) == "c":
+            self.read_cell(element)
+
+    def start_row(self, element):
+        self.row = int(element.get("r") or self.row + 1)
+        self.texts, self.column = {}, 0
+        self.counted_rows[0] += 1
+        if self.counted_rows[0] > settings.IMPORT_MAX_ROWS:
+            self.refuse(
+                _("the workbook has more than %(limit)d rows, the import limit.")
+                % {"limit": settings.IMPORT_MAX_ROWS},
+                self.row,
+            )
+
+    def read_cell(self, cell):
+        self.counted_cells[0] += 1
+        if self.counted_cells[0] > settings.IMPORT_MAX_CELLS:
+            self.refuse(
+                _("the workbook has more than %(limit)d cells, the import limit.")
+                % {"limit": settings.IMPORT_MAX_CELLS},
+                self.row,
+            )
+        reference = cell.get("r")
+        letters = _REFERENCE.match(reference) if reference else None
+        self.column = column_index_from_string(letters[1]) if letters else self.column + 1
+        text = self.cell_text(cell, self.row, self.column)
+        if not text:
+            return
+        if self.column > settings.IMPORT_MAX_COLUMNS:
+            self.warnings.append(
+                Problem(
+                    self.archive.filename,
+                    self.title,
+                    self.row,
+                    self.column,
+                    _("this cell is far outside the table: it was not read."),
+                )
+            )
+            return
+        self.texts[self.column] = text
+
+    def merge(self, reference):
+        first, _colon, last = reference.partition(":")
+        first, last = _REFERENCE.fullmatch(first), _REFERENCE.fullmatch(last)
+        if first and last and int(last[2]) > int(first[2]):
+            self.merged[(int(first[2]), column_index_from_string(first[1]))] = int(last[2])
+
+    def cell_text(self, cell, row, column):
+        kind = cell.get("t", "n")
+        value = formula = inline = None
+        for child in cell:
+            tag = _local(child.tag)
+            if tag == "v":
+                value = child.text
+            elif tag == "f":
+                formula = child.text or ""
+            elif tag == "is":
+                inline = child
+        if formula is not None and not value and kind not in ("str", "inlineStr"):
+            self.refuse(
+                _(
+                    "the cell holds a formula (=%(formula)s) with no saved value: "
+                    "open and save the file in Excel, or type the value."
+                )
+                % {"formula": formula},
+                row,
+                column,
+            )
+        if kind == "s":
+            try:
+                text = self.strings[int(value)]
+            except (TypeError, ValueError, IndexError):
+                self.refuse(_("the cell points to a shared text the workbook lacks."), row, column)
+        elif kind == "inlineStr":
+            text = rich_text(inline) if inline is not None else ""
+        elif kind in ("str", "e"):
+            text = value or ""
+        elif kind == "b":
+            text = "TRUE" if value == "1" else "FALSE" if value == "0" else ""
+        elif kind == "d":
+            text = (value or "").removesuffix("T00:00:00")
+        elif value is None:
+            return ""
+        else:
+            text = self.number(value, cell.get("s"), row, column)
+        if len(text) > CELL_MAX_CHARS:
+            self.refuse(
+                _("the cell holds more than %(limit)d characters, Excel's own limit.")
+                % {"limit": CELL_MAX_CHARS},
+                row,
+                column,
+            )
+        return cell_text(text)
+
+    def number(self, value, style, row, column):
+        try:
+            number = float(value)
+        except ValueError:
+            message = _("the cell's number “%(value)s” cannot be read.")
+            self.refuse(message % {"value": value}, row, column)
+        if style is not None and style.isdigit() and int(style) in self.dates:
+            day = from_excel(number, self.epoch)
+            if isinstance(day, datetime) and day.time() == time.min:
+                day = day.date()
+            if isinstance(day, date | datetime):
+                return day.isoformat()
+        return str(int(number)) if number.is_integer() else value
 
 
-def cell_text(value) -> str:
-    """A cell's value as plain text: one paragraph a line, no empty paragraph, no markup."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime) and value.time() == datetime.min.time():
-        value = value.date()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
+def _local(tag):
+    return tag.rpartition("}")[2]
+
+
+def rich_text(element) -> str:
+    """The text of a shared or inline string; superscript runs between <sup> tags."""
+    texts = []
+    for child in element:
+        tag = _local(child.tag)
+        if tag == "t":
+            texts.append(child.text or "")
+        elif tag == "r":
+            superscript = False
+            text = ""
+            for part in child:
+                part_tag = _local(part.tag)
+                if part_tag == "t":
+                    text = part.text or ""
+                elif part_tag == "rPr":
+                    superscript = any(
+                        _local(p.tag) == "vertAlign" and p.get("val") == "superscript"
+                        for p in part
+                    )
+            texts.append(f"<sup>{text}</sup>" if superscript and text.strip() else text)
+    return "".join(texts)
+
+
+def cell_text(text: str) -> str:
+    """A cell's text as the plan keeps it: one paragraph a line, no empty paragraph, no markup
+    but <sup>, no control character."""
+    text = _EXCEL_ESCAPE.sub(lambda code: chr(int(code[1], 16)), text)
+    text = clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
     if _HTML_LIKE.search(text):
         text = plain_text(text)
     return "\n".join(stripped for line in text.split("\n") if (stripped := line.strip()))
 
 
 def plain_text(text: str) -> str:
-    """Strip markup, keeping block ends as line breaks; entities become the characters."""
-    return html.unescape(nh3.clean(_BLOCK_END.sub("\n", text), tags=set()))
+    """Strip markup but <sup>, keeping block ends as line breaks; entities become characters."""
+    kept = nh3.clean(_BLOCK_END.sub("\n", text), tags={"sup"}, attributes={})
+    return html.unescape(kept)

@@ -1,68 +1,41 @@
-"""Write a plan back as a workbook in the layout the importer reads (GB annex columns).
+"""Write a plan back as a workbook in its layout's table, which the importer reads back.
 
-A question takes one row, as in the annex, when its timeline and status cells can be read
-back unambiguously (one paragraph per line, or a whole-question cell whose paragraphs do not
-number the lines); otherwise it takes one row per line, and whole-question cells a row of
-their own. Texts are written as strings, never as formulas.
+A question takes one row, as in the annex, when its timeline, status and units cells can be
+read back unambiguously (one paragraph per line, or a whole-question cell whose paragraphs do
+not number the lines); otherwise it takes one row per line, and whole-question cells a row of
+their own. Texts are cleaned of control characters and written as strings, never as formulas;
+superscripts ("87<sup>e</sup>") as rich text.
 """
 
 import io
+import re
 from collections import defaultdict
 from datetime import date
 
 from django.db.models import Prefetch, Q
 from openpyxl import Workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Font
 
 from measures.models import ActionLine, Question, StatusUpdate
+from measures.text import clean_text
 from outcomes.models import Output
 
 from .headers import PLAN_DATE_LABELS
-from .layout import is_bullet
+from .layouts import LINES, QUESTION, STATUS, TIMELINE, UNITS, get_layout
+from .layouts.gb341 import LAYOUT as GROUPED_LAYOUT
+from .reader import is_bullet
 
-_HEADERS = {
-    "fr": ["Questions", "Contexte et lignes d'action", "Calendrier", "Etat des travaux au {}"],
-    "en": ["Questions", "Context and lines of action", "Timetable", "Status of work as of {}"],
-    "es": [
-        "Cuestiones",
-        "Contexto y líneas de acción",
-        "Calendario",
-        "Estado de los trabajos al {}",
-    ],
-}
-# Plans whose lines are deliverables without bullets (GB.341/POL/4) use these titles.
-_MEASURE_HEADERS = {
-    "fr": ["Mesure proposée", "Réalisations attendues", "Échéance"],
-    "en": ["Proposed action", "Expected deliverables", "Deadline"],
-    "es": ["Medida propuesta", "Resultados esperados", "Plazo"],
-}
+_SUPERSCRIPT = re.compile(r"<sup>(.*?)</sup>", re.DOTALL)
+_SUPERSCRIPT_FONT = InlineFont(vertAlign="superscript")
 _MONTHS = {
     "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
     "en": "January February March April May June July August September October November December",
     "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
     "diciembre",
 }
-_GROUP_SENTENCE = {
-    "fr": (
-        "La mesure proposée {} concerne en particulier les produits suivants:",
-        "Les mesures proposées {} concernent en particulier les produits suivants:",
-        "et",
-        "produit",
-    ),
-    "en": (
-        "Proposed action {} relates in particular to the following outputs:",
-        "Proposed actions {} relate in particular to the following outputs:",
-        "and",
-        "output",
-    ),
-    "es": (
-        "La medida propuesta {} se refiere en particular a los productos siguientes:",
-        "Las medidas propuestas {} se refieren en particular a los productos siguientes:",
-        "y",
-        "producto",
-    ),
-}
-_WIDTHS = [42, 90, 34, 70]
+_WIDTHS = {QUESTION: 42, LINES: 90, TIMELINE: 34, STATUS: 70, UNITS: 18}
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _BOLD = Font(bold=True)
 
@@ -79,10 +52,18 @@ def month_and_year(day: date, language: str) -> str:
     return f"{month} de {day.year}" if language == "es" else f"{month} {day.year}"
 
 
+def _titles(layout, language, as_of, units):
+    """Column kind -> title, in the table's order."""
+    words = layout.titles[language]
+    kinds = [QUESTION, LINES, TIMELINE] + [STATUS] * bool(as_of) + [UNITS] * units
+    titles = {kind: words[kind] for kind in kinds}
+    if as_of:
+        titles[STATUS] = words[STATUS].format(long_date(as_of, language))
+    return titles
+
+
 def write_blank_template(language: str, as_of: date) -> bytes:
-    sheet = _Sheet(
-        _HEADERS[language][:3] + [_HEADERS[language][3].format(long_date(as_of, language))]
-    )
+    sheet = _Sheet(_titles(get_layout("gb279"), language, as_of, units=True))
     sheet.merged("GB.___/___/_ – …", bold=True)
     sheet.merged(PLAN_DATE_LABELS[language].strip())
     sheet.header()
@@ -106,16 +87,19 @@ def write_plan(plan) -> bytes:
     ):
         questions[question.part_id].append(question)
     lines = defaultdict(list)
-    for line in ActionLine.objects.filter(question__part__plan=plan).order_by("order"):
+    units = {}
+    for line in (
+        ActionLine.objects.filter(question__part__plan=plan)
+        .order_by("order")
+        .prefetch_related("units")
+    ):
         lines[line.question_id].append(line)
+        units[line.pk] = "; ".join(unit.code for unit in line.units.all())
     status, as_of = _latest_status(plan)
 
-    language = plan.language if plan.language in _HEADERS else "fr"
-    bulleted = any(is_bullet(line.text) for group in lines.values() for line in group)
-    titles = (_HEADERS if bulleted else _MEASURE_HEADERS)[language][:3]
-    if as_of:
-        titles = [*titles, _HEADERS[language][3].format(long_date(as_of, language))]
-    sheet = _Sheet(titles)
+    layout = get_layout(plan.layout)
+    language = plan.language if plan.language in layout.titles else "fr"
+    sheet = _Sheet(_titles(layout, language, as_of, units=any(units.values())))
     sheet.merged(f"{plan.symbol} – {plan.title}", bold=True)
     if plan.date:
         # The 1st of a month is read back from the month alone, as the annexes write it.
@@ -124,6 +108,7 @@ def write_plan(plan) -> bytes:
     else:
         sheet.row += 1
     sheet.header()
+    sentences = (layout.group_sentences or GROUPED_LAYOUT.group_sentences)[language]
     for part in parts:
         if part.title:
             sheet.merged(part.title, bold=True)
@@ -131,15 +116,15 @@ def write_plan(plan) -> bytes:
         for question in questions[part.pk]:
             key = _group_key(question)
             if run and key != run_key:
-                _write_group(sheet, run, language)
+                _write_group(sheet, run, sentences)
                 run = []
-            for values in _question_rows(question, lines[question.pk], status):
-                sheet.values(values[: len(titles)], bold=question.is_heading)
+            for values in _question_rows(question, lines[question.pk], status, units):
+                sheet.values(values, bold=question.is_heading)
             if key:
                 run.append(question)
             run_key = key
         if run:
-            _write_group(sheet, run, language)
+            _write_group(sheet, run, sentences)
     return sheet.save()
 
 
@@ -157,35 +142,39 @@ def _latest_status(plan):
     return status, as_of
 
 
-def _question_rows(question, lines, status):
+def _question_rows(question, lines, status, units):
+    """The question's rows, each a {column kind: text}."""
     first = f"{question.code} {question.title}".strip()
     if question.is_heading:
-        return [[first]]
+        return [{QUESTION: first}]
     whole_status = status.get(("question", question.pk), "")
+    whole = {TIMELINE: question.timeline, STATUS: whole_status}
     if not lines:
-        return [[first, question.context, question.timeline, whole_status]]
+        return [{QUESTION: first, LINES: question.context, **whole}]
     texts = [line.text for line in lines]
-    timelines = [_one_paragraph(line.timeline) for line in lines]
-    statuses = [_one_paragraph(status.get(("line", line.pk), "")) for line in lines]
+    own = {
+        TIMELINE: [_one_paragraph(line.timeline) for line in lines],
+        STATUS: [_one_paragraph(status.get(("line", line.pk), "")) for line in lines],
+        UNITS: [units[line.pk] for line in lines],
+    }
     if (
         all(is_bullet(text) for text in texts)
-        and _reads_back(timelines, question.timeline)
-        and _reads_back(statuses, whole_status)
+        and all(_reads_back(own[kind], whole[kind]) for kind in whole)
+        # One units paragraph is every line's; else one a line.
+        and (len(set(own[UNITS])) == 1 or all(own[UNITS]))
     ):
-        return [
-            [
-                first,
-                _join(question.context, *texts),
-                _join(*timelines) or question.timeline,
-                _join(*statuses) or whole_status,
-            ]
-        ]
+        row = {QUESTION: first, LINES: _join(question.context, *texts)}
+        for kind, per_line in own.items():
+            same = kind == UNITS and len(set(per_line)) == 1
+            row[kind] = per_line[0] if same else _join(*per_line) or whole.get(kind, "")
+        return [row]
     rows = [
-        [first, _join(question.context, texts[0]), timelines[0], statuses[0]],
-        *(["", *values] for values in zip(texts[1:], timelines[1:], statuses[1:], strict=True)),
+        {LINES: text, **{kind: values[index] for kind, values in own.items()}}
+        for index, text in enumerate(texts)
     ]
+    rows[0] |= {QUESTION: first, LINES: _join(question.context, texts[0])}
     if question.timeline or whole_status:
-        rows.append(["", "", question.timeline, whole_status])
+        rows.append(whole)
     return rows
 
 
@@ -208,18 +197,19 @@ def _group_key(question):
     return (outputs, question.outputs_note) if outputs or question.outputs_note else None
 
 
-def _write_group(sheet, questions, language):
-    singular, plural, conjunction, word = _GROUP_SENTENCE[language]
+def _write_group(sheet, questions, sentence):
     codes = [question.code.rstrip(".") for question in questions]
     if len(codes) == 1:
-        sheet.merged(singular.format(codes[0]))
+        sheet.merged(sentence.singular.format(codes[0]))
     else:
-        sheet.merged(plural.format(f"{', '.join(codes[:-1])} {conjunction} {codes[-1]}"))
+        listed = f"{', '.join(codes[:-1])} {sentence.conjunction} {codes[-1]}"
+        sheet.merged(sentence.plural.format(listed))
     first = questions[0]
     for note in filter(None, first.outputs_note.split("\n")):
         sheet.merged(note)
     for output in first.outputs.all():
-        sheet.merged(f"{output.outcome.framework.code}, {word} {output.code}: {output.title}")
+        framework = output.outcome.framework.code
+        sheet.merged(f"{framework}, {sentence.output} {output.code}: {output.title}")
 
 
 class _Sheet:
@@ -228,21 +218,27 @@ class _Sheet:
         self.sheet = self.book.active
         self.sheet.title = "Plan"
         self.titles = titles
+        self.columns = {kind: column for column, kind in enumerate(titles, start=1)}
         self.row = 1
 
     def put(self, column, text, bold=False):
         cell = self.sheet.cell(self.row, column)
-        cell.value = text
-        if cell.data_type == "f":
-            cell.data_type = "s"  # a text starting with "=" stays text
+        text = clean_text(text)
+        if "<sup>" in text:
+            cell.value = rich_text_value(text)
+        else:
+            cell.value = text
+            if cell.data_type == "f":
+                cell.data_type = "s"  # a text starting with "=" stays text
         cell.alignment = _WRAP
         if bold:
             cell.font = _BOLD
 
     def values(self, values, bold=False):
-        for column, text in enumerate(values, start=1):
-            if text:
-                self.put(column, text, bold=bold and column == 1)
+        """Write one row of {column kind: text}; kinds the table lacks are not written."""
+        for kind, text in values.items():
+            if text and kind in self.columns:
+                self.put(self.columns[kind], text, bold=bold and kind == QUESTION)
         self.row += 1
 
     def merged(self, text, bold=False):
@@ -259,8 +255,19 @@ class _Sheet:
         self.sheet.freeze_panes = self.sheet.cell(self.row, 1)
 
     def save(self):
-        for column, width in enumerate(_WIDTHS[: len(self.titles)], start=1):
-            self.sheet.column_dimensions[chr(ord("A") + column - 1)].width = width
+        for kind, column in self.columns.items():
+            self.sheet.column_dimensions[chr(ord("A") + column - 1)].width = _WIDTHS[kind]
         buffer = io.BytesIO()
         self.book.save(buffer)
         return buffer.getvalue()
+
+
+def rich_text_value(text):
+    """ "87<sup>e</sup> session" as rich text: "87", "e" raised, " session"."""
+    runs, start = [], 0
+    for match in _SUPERSCRIPT.finditer(text):
+        runs.append(text[start : match.start()])
+        runs.append(TextBlock(_SUPERSCRIPT_FONT, match[1]))
+        start = match.end()
+    runs.append(text[start:])
+    return CellRichText([run for run in runs if run])

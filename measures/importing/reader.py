@@ -1,9 +1,11 @@
 """Recognise a plan in the rows of a workbook: title, parts, questions, lines, output links.
 
-Rules (see docs/importing.md): the header row is found by its titles; a row whose only text
-starts with "Partie"/"Objectif prioritaire"… is a part; a question cell starts with its code
-and the rows below it with an empty question cell add to it; a sentence such as "Les mesures
-proposées 1.1 et 1.2 concernent…" starts a group of output lines.
+Rules (see docs/importing.md): the header row is found by its titles, in any order and any of
+the layouts' three languages, and columns it does not know are ignored; a row whose only text
+starts with "Partie"/"Objectif prioritaire"… is a part, above or below the header, or the
+sheet's name is; a question cell starts with its code and the rows below it with an empty
+question cell add to it; a sentence such as "Les mesures proposées 1.1 et 1.2 concernent…"
+starts a group of output items.
 """
 
 import re
@@ -20,33 +22,41 @@ from .headers import (
     STATUS,
     SYMBOL,
     TIMELINE,
+    UNITS,
     Header,
     find_header,
     folded_title,
     plan_date_text,
     read_plan_date,
 )
+from .layouts import DEFAULT, LAYOUTS
 from .parsed import OutputLink, ParsedLine, ParsedPart, ParsedPlan, ParsedQuestion
 from .workbook import ImportRefused, Problem, read_workbook
 
 BULLETS = ("-", "–", "—", "•", "·")
+_ITEM_BULLET = re.compile(r"^(?:[-–—•·]|[a-z]\)|\d+\))\s*")
 _DITTO = {'"', "“", "”", "〃", "''", "idem", "id.", "«»", "« »"}
-_PART = re.compile(
-    r"^(?:partie|part|parte|objectif prioritaire|priority objective|objetivo prioritario)"
-    r"\s+(?P<number>[ivxlc]+|\d+)\b"
+_PART_WORDS = "|".join(
+    sorted({re.escape(word) for layout in LAYOUTS.values() for word in layout.part_words})
 )
+_PART = re.compile(rf"^(?:{_PART_WORDS})\s+(?P<number>[ivxlc]+|\d+)\b")
 _CODE = re.compile(r"^(?P<code>\d+\s*[a-z]\)|\d+(?:\.\d+)+\.?|\d+\.|[a-z]\))(?:\s+|$)(?P<rest>.*)")
 _GROUP = re.compile(
-    r"^(?:les mesures proposees|la mesure proposee|proposed actions?|las medidas propuestas"
-    r"|la medida propuesta)\s+(?P<codes>.*?)\s+(?:concern|relat|se refier|guarda|correspond)"
+    r"^(?:les mesures proposees|la mesure proposee|(?:the )?proposed (?:measures?|actions?)"
+    r"|las medidas propuestas|la medida propuesta)\s+(?P<codes>.*?)\s+"
+    r"(?:concern|relat|se refier|guarda|correspond)"
+)
+_FRAMEWORK = (
+    r"(?:p ?& ?b|programme et budget|programme and budget|programa y presupuesto)"
+    r"\s+(?:(?:pour|for|para)\s+)?\d{4}-\d{2,4}"
 )
 _OUTPUT = re.compile(
-    r"^(?P<frameworks>(?:(?:p ?& ?b|programme et budget|programme and budget"
-    r"|programa y presupuesto)\s+(?:(?:pour|for|para)\s+)?\d{4}-\d{2,4}[\s,]*"
-    r"(?:(?:et|and|y)\s+)?)+)"
-    r"(?:produit|output|producto)\s+(?P<code>[a-z]?\.?\d+(?:\.\d+)?|[a-z]\.\d+)\b"
+    rf"^(?P<frameworks>(?:(?:du |of |del )?{_FRAMEWORK}[\s,]*(?:(?:et|and|y)\s+)?)*)"
+    r"(?:(?P<word>produit|output|producto)\s+)?(?P<code>[a-z]\.\d+|\d+\.\d+)(?=[\s:;,.]|$)"
 )
+_FRAMEWORKS_ONLY = re.compile(rf"^(?:{_FRAMEWORK}[\s,]*(?:(?:et|and|y)\s+)?)+:?$")
 _BIENNIUM = re.compile(r"(\d{4})-(\d{2,4})")
+_UNIT_SEPARATORS = re.compile(r"[;,\n]+")
 
 
 @dataclass
@@ -57,6 +67,7 @@ class _Row:
     number: int
     header: Header
     cells: dict[str, list[str]]
+    spans: dict[str, int]  # kind -> last row of a cell merged down from this row
 
 
 def read_plan(
@@ -64,10 +75,14 @@ def read_plan(
 ) -> ParsedPlan:
     """Read a workbook into a ParsedPlan, or raise ImportRefused naming every problem.
 
-    A `plan_date` given here wins over the one in the title rows.
+    A `symbol` or `plan_date` given here wins over the one in the title rows.
     """
     sheets = read_workbook(data, filename)
     return _Reader(filename, symbol, plan_date).read(sheets)
+
+
+def is_bullet(text):
+    return text.startswith(BULLETS)
 
 
 class _Reader:
@@ -79,13 +94,18 @@ class _Reader:
         self.title_texts = []
         self.errors = []
         self.warnings = []
+        self.ignored = []
         self.parts = []
         self.part = None
+        self.sheet_has_part = False
         self.question = None
+        self.merged = {}
         self.rows = []  # the current question's rows
         self.group = None  # the questions of the current output group
+        self.group_frameworks = []  # bienniums the group names once for all its items
         self.heading = None
         self.language = None
+        self.layout = None
 
     def problem(self, message, sheet, row, column=None):
         return Problem(self.filename, sheet, row, column, message)
@@ -94,6 +114,9 @@ class _Reader:
         row_count = 0
         for sheet in sheets:
             row_count += len(sheet.rows)
+            self.warnings += sheet.warnings
+            self.sheet_has_part = False
+            self.merged = sheet.merged
             header = None
             for number, cells in sheet.rows:
                 if header is None:
@@ -101,19 +124,7 @@ class _Reader:
                     if header is None:
                         self.read_title_row(sheet.name, number, cells)
                     else:
-                        self.language = self.language or header.language
-                        if STATUS in header.columns and header.as_of is None:
-                            self.errors.append(
-                                self.problem(
-                                    _(
-                                        "the status column title names no date (e.g. “Etat des "
-                                        "travaux au 31 août 2000”)."
-                                    ),
-                                    sheet.name,
-                                    number,
-                                    header.columns[STATUS],
-                                )
-                            )
+                        self.read_header(sheet.name, header)
                     continue
                 self.read_row(sheet.name, header, number, cells)
             if header is None and sheet.rows:
@@ -151,12 +162,39 @@ class _Reader:
             warnings=self.warnings,
             row_count=row_count,
             date=self.given_date or self.written_date,
+            layout=self.layout or DEFAULT,
+            ignored_columns=self.ignored,
         )
         parsed.read_deadlines()
         return parsed
 
+    def read_header(self, sheet, header):
+        self.language = self.language or header.language or "fr"
+        self.layout = self.layout or header.layout
+        for column, title in header.ignored.items():
+            self.ignored.append(self.problem(title, sheet, header.row, column))
+        if STATUS in header.columns and header.as_of is None:
+            self.errors.append(
+                self.problem(
+                    _(
+                        "the status column title names no date (e.g. “Etat des "
+                        "travaux au 31 août 2000”)."
+                    ),
+                    sheet,
+                    header.row,
+                    header.columns[STATUS],
+                )
+            )
+
     def read_title_row(self, sheet, number, cells):
-        """Title texts, and the plan date: "Date du plan : novembre 1999", or in the next cell."""
+        """Title texts, part headings above the header, and the plan date: "Date du plan :
+        novembre 1999", or in the next cell."""
+        if len(cells) == 1:
+            (text,) = cells.values()
+            part = _PART.match(fold(text))
+            if part:
+                self.start_part(part["number"].upper(), text)
+                return
         columns = iter(sorted(cells))
         for column in columns:
             written = plan_date_text(cells[column])
@@ -205,18 +243,22 @@ class _Reader:
         if self.given_symbol and self.given_symbol != written.group():
             self.warnings.append(
                 self.problem(
-                    _("the file names the plan %(written)s, not %(given)s: %(written)s is used.")
+                    _(
+                        "the file names the plan %(written)s: it is imported as %(given)s, "
+                        "the symbol given."
+                    )
                     % {"written": written.group(), "given": self.given_symbol},
                     sheets[0].name,
                     None,
                 )
             )
+            return self.given_symbol, title
         return written.group(), title
 
     # ---------------------------------------------------------------- row by row
 
     def read_row(self, sheet, header, number, cells):
-        if folded_title_set(cells) <= header.titles:
+        if self.repeats_header(header, cells):
             return  # the header repeated on a new page
         if len(cells) == 1:
             ((column, text),) = cells.items()
@@ -246,32 +288,50 @@ class _Reader:
                     for kind, column in header.columns.items()
                     if kind != QUESTION
                 },
+                {
+                    kind: self.merged[(number, column)]
+                    for kind, column in header.columns.items()
+                    if (number, column) in self.merged
+                },
             )
         )
 
+    @staticmethod
+    def repeats_header(header, cells):
+        texts = cells.values()
+        if all(text in header.texts for text in texts):
+            return True
+        if len(cells) > len(header.texts) or any(len(text) > 80 for text in texts):
+            return False
+        return all(folded_title(text) in header.titles for text in texts)
+
     def read_single_text(self, sheet, number, column, text):
-        """Part headings, output-group sentences and output lines; False for anything else."""
+        """Part headings, output-group sentences and output items; False for anything else."""
         folded = fold(text)
         part = _PART.match(folded)
         if part:
-            self.finish_question()
             self.start_part(part["number"].upper(), text)
             return True
         group = _GROUP.match(folded)
         if group:
             self.finish_question()
-            self.start_group(sheet, number, column, group["codes"])
+            self.start_group(sheet, number, column, group["codes"], folded[group.end() :])
             return True
-        if self.group is not None and not _CODE.match(folded):
-            self.add_group_line(sheet, number, column, text)
+        if self.group is not None and (
+            not _CODE.match(folded) or _OUTPUT.match(_ITEM_BULLET.sub("", folded, count=1))
+        ):
+            for item in text.split("\n"):
+                self.add_group_item(sheet, number, column, item)
             return True
         return False
 
     def start_part(self, number, title):
+        self.finish_question()
         self.group = None
+        self.sheet_has_part = True
         same = next((p for p in self.parts if p.number == number), None)
         if same is not None:
-            self.part = same  # the heading repeated after a page break
+            self.part = same  # the heading repeated after a page break or on another sheet
             return
         self.heading = None
         self.part = ParsedPart(number, title)
@@ -291,6 +351,11 @@ class _Reader:
                 )
             )
             return
+        if not self.sheet_has_part:
+            # A sheet holding one part may say which by its name alone.
+            named = _PART.match(fold(sheet))
+            if named:
+                self.start_part(named["number"].upper(), sheet)
         if self.part is None:
             self.part = ParsedPart("1", "")
             self.parts.append(self.part)
@@ -308,10 +373,11 @@ class _Reader:
         self.question = ParsedQuestion(code_text, title, sheet, number)
         self.rows = []
 
-    def start_group(self, sheet, number, column, codes_text):
+    def start_group(self, sheet, number, column, codes_text, rest):
         codes = re.findall(r"\d+(?:\.\d+)*", codes_text)
         questions = {q.code.rstrip("."): q for q in (self.part.questions if self.part else [])}
         self.group = []
+        self.group_frameworks = _frameworks(rest)
         for code in codes:
             if code in questions:
                 self.group.append(questions[code])
@@ -326,21 +392,23 @@ class _Reader:
                     )
                 )
 
-    def add_group_line(self, sheet, number, column, text):
-        output = _OUTPUT.match(fold(text))
+    def add_group_item(self, sheet, number, column, text):
+        """An output item links the group's questions to outputs; anything else is their note."""
+        item = _ITEM_BULLET.sub("", fold(text).strip(), count=1)
+        if _FRAMEWORKS_ONLY.match(item):
+            self.group_frameworks = _frameworks(item)  # "P&B 2020-21, P&B 2022-23:"
+            return
+        output = _OUTPUT.match(item)
+        frameworks = _frameworks(output["frameworks"]) if output else []
+        if output and not frameworks and (output["word"] or self.group_frameworks):
+            frameworks = self.group_frameworks
         for question in self.group:
-            if output is None:
+            if not frameworks:
                 question.outputs_note = "\n".join(filter(None, [question.outputs_note, text]))
                 continue
-            for first_year, last_year in _BIENNIUM.findall(output["frameworks"]):
+            for framework in frameworks:
                 question.outputs.append(
-                    OutputLink(
-                        f"P&B {first_year}-{last_year[-2:]}",
-                        output["code"].upper(),
-                        sheet,
-                        number,
-                        column,
-                    )
+                    OutputLink(framework, output["code"].upper(), sheet, number, column, text)
                 )
 
     # ---------------------------------------------------------- ending a question
@@ -356,27 +424,19 @@ class _Reader:
         elif self.heading is not None:
             question.heading_code = self.heading.code
         self.read_lines(question, rows)
-        for kind in (TIMELINE, STATUS):
+        for kind in (TIMELINE, STATUS, UNITS):
             self.spread(question, rows, kind)
         self.part.questions.append(question)
 
     def read_lines(self, question, rows):
-        """Bullet paragraphs are lines, those before the first the context; else a row a line."""
+        """Bullet paragraphs are lines, every other paragraph the context; else a row a line."""
         paragraphs = [(row, text) for row in rows for text in row.cells.get(LINES, [])]
-        lines, context, pending = [], [], []
         if any(is_bullet(text) for _row, text in paragraphs):
-            for row, text in paragraphs:
-                if is_bullet(text):
-                    lines.append((row, [*pending, text]))
-                    pending = []
-                elif lines:
-                    pending.append(text)  # a sub-heading introducing the next bullets
-                else:
-                    context.append(text)
-            if pending:
-                lines[-1][1].extend(pending)
+            lines = [(row, [text]) for row, text in paragraphs if is_bullet(text)]
+            context = [text for _row, text in paragraphs if not is_bullet(text)]
         else:
             lines = [(row, row.cells[LINES]) for row in rows if row.cells.get(LINES)]
+            context = []
         question.context = "\n".join(context)
         question.lines = [
             ParsedLine("\n".join(texts), row.sheet, row.number) for row, texts in lines
@@ -409,21 +469,38 @@ class _Reader:
                 for line in question.lines
                 if (line.sheet, line.row) == (row.sheet, row.number)
             ]
-            if len(own) == len(paragraphs):
+            if kind == UNITS and kind in row.spans:
+                # A units cell merged down over rows: every line of those rows.
+                for line in question.lines:
+                    if line.sheet == row.sheet and row.number <= line.row <= row.spans[kind]:
+                        self.set(line, kind, "\n".join(paragraphs), row)
+            elif len(own) == len(paragraphs):
                 for line, text in zip(own, paragraphs, strict=True):
-                    setattr(line, kind, text)
-                    if kind == STATUS:
-                        line.as_of = row.header.as_of
+                    self.set(line, kind, text, row)
+            elif kind == UNITS:
+                # A units cell that does not match its row's lines: the whole question's.
+                for line in question.lines:
+                    self.set(line, kind, "\n".join(paragraphs), row)
             else:
                 whole.extend(paragraphs)
                 if kind == STATUS:
                     question.as_of = question.as_of or row.header.as_of
-        setattr(question, kind, "\n".join(whole))
+        if kind != UNITS:
+            setattr(question, kind, "\n".join(whole))
+
+    @staticmethod
+    def set(line, kind, text, row):
+        if kind == UNITS:
+            codes = tuple(code for part in _UNIT_SEPARATORS.split(text) if (code := part.strip()))
+            line.units = tuple(dict.fromkeys([*line.units, *codes]))
+            line.units_cell = (row.sheet, row.number, row.header.columns[UNITS])
+            return
+        setattr(line, kind, text)
+        if kind == STATUS:
+            line.as_of = row.header.as_of
 
 
-def is_bullet(text):
-    return text.startswith(BULLETS)
-
-
-def folded_title_set(cells):
-    return {folded_title(text) for text in cells.values()}
+def _frameworks(text):
+    """ "P&B 2020-21, P&B 2022-23" -> ["P&B 2020-21", "P&B 2022-23"]."""
+    found = [f"P&B {first}-{last[-2:]}" for first, last in _BIENNIUM.findall(text)]
+    return list(dict.fromkeys(found))
