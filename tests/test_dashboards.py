@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from outcomes.models import Framework
-from tests.factories import make_plan
-from tests.test_measures_table import AS_OF, build_world
+from tests.factories import WORLD_AS_OF as AS_OF
+from tests.factories import build_world, make_plan
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from reports.exports import neutralise
-from tests.factories import make_line
-from tests.test_measures_table import AS_OF, build_world
+from tests.factories import WORLD_AS_OF as AS_OF
+from tests.factories import build_world, make_line
 
 
 @pytest.fixture

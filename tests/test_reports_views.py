@@ -13,8 +13,8 @@ from reports.annex import plan_annex
 from reports.measures_report import measures_report
 from reports.models import RenderJob
 from reports.results import results_framework
-from tests.factories import make_plan
-from tests.test_reports_annex import build_gb279_like, html_text, pdf_text
+from tests.factories import build_gb279_like, make_plan
+from tests.pdfs import html_text, pdf_text
 
 PASSWORD = "alice-pass-2026"
 
