@@ -189,5 +189,5 @@ def test_report_queries_do_not_grow_with_the_number_of_lines(
     assert count_queries(report(small)) == count_queries(report(large))
     # GB.341 layout: the annex's queries and the outputs of its measures; no status reported
     # yet, so no status update to load.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         plan_annex(large, layout="gb341")
