@@ -218,8 +218,8 @@ class ActionLineQuerySet(models.QuerySet):
         A line's status is the newest update about it on or before `as_of`, its own or its
         whole question's; ties on the as-of date go to the update entered last. Each target's
         newest update is one probe of its covering index; the newer of the two gives the id,
-        category ("" for none) and date the database needs. What only pages show (the
-        narrative, whether a category was confirmed) is read by id: `outline.statuses_by_id`.
+        and, for filters and sorting, the category ("" for none) and date. The rest of the
+        update is read by id: `outline.statuses_by_id`.
         """
 
         def newest(**target):
@@ -237,11 +237,16 @@ class ActionLineQuerySet(models.QuerySet):
         def status(field):
             return Subquery(candidates.values(field)[:1])
 
-        return self.annotate(
-            status_update_id=status("pk"),
-            status_category=Coalesce(status("category"), Value("")),
-            status_as_of=status("as_of"),
-        ).annotate(is_overdue=_flag(overdue_condition(as_of)))
+        # Category and date are for filtering and sorting: selecting them too would repeat
+        # the lookups; pages read them with the update (`outline.attach_statuses`).
+        return (
+            self.alias(
+                status_category=Coalesce(status("category"), Value("")),
+                status_as_of=status("as_of"),
+            )
+            .annotate(status_update_id=status("pk"))
+            .annotate(is_overdue=_flag(overdue_condition(as_of)))
+        )
 
     def with_marks_as_of(self, as_of):
         """`with_status_as_of`, and whether each line was due within DUE_SOON_DAYS then."""

@@ -5,12 +5,13 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from measures.models import DUE_SOON_DAYS, ActionLine, StatusCategory, due_within_condition
+from measures.outline import attach_statuses
 from outcomes.models import Indicator, Milestone, Outcome, Output
 
 from .charts import Bar, bar_chart
@@ -102,7 +103,8 @@ def plan_dashboard(plan, as_of):
     }
     rows = (
         lines.with_status_as_of(as_of)
-        .values("question__part_id", "status_category")
+        .annotate(category=F("status_category"))
+        .values("question__part_id", "category")
         .annotate(total=Count("pk"), **{k: Count("pk", filter=q) for k, q in in_set.items()})
         .order_by()
     )
@@ -110,7 +112,7 @@ def plan_dashboard(plan, as_of):
     statuses = defaultdict(Counter)
     for row in rows:
         part_id = row.pop("question__part_id")
-        statuses[part_id][_status_key(row.pop("status_category"))] += row["total"]
+        statuses[part_id][_status_key(row.pop("category"))] += row["total"]
         by_part[part_id].update(row)
 
     def counts(label, deadline_counts, by_status, filters):
@@ -153,8 +155,8 @@ def plan_dashboard(plan, as_of):
         .order_by("due_date", "question__part__order", "question__order", "order")
     )
     oldest_overdue = [
-        (line, StatusCategory(line.status_category).label if line.status_category else "")
-        for line in oldest[:OLDEST_OVERDUE]
+        (line, line.status.label if line.status else "")
+        for line in attach_statuses(list(oldest[:OLDEST_OVERDUE]))
     ]
     return PlanDashboard(plan, as_of, whole, part_counts, oldest_overdue)
 
@@ -219,10 +221,14 @@ def framework_dashboard(framework, as_of):
     lines_of_output = defaultdict(set)
     for output_id, line_id in output_links(outputs):
         lines_of_output[output_id].add(line_id)
-    linked = ActionLine.objects.with_status_as_of(as_of).linked_to_outputs(outputs)
+    linked = (
+        ActionLine.objects.with_status_as_of(as_of)
+        .linked_to_outputs(outputs)
+        .annotate(category=F("status_category"))
+    )
     status_of = {}
     overdue = set()
-    for pk, category, is_overdue in linked.values_list("pk", "status_category", "is_overdue"):
+    for pk, category, is_overdue in linked.values_list("pk", "category", "is_overdue"):
         status_of[pk] = _status_key(category)
         if is_overdue:
             overdue.add(pk)

@@ -76,7 +76,8 @@ class StatusColumn(Column):
         return self.cell(record.status)
 
     def render(self, record):
-        return self.cell(record.status)
+        value = self.cell(record.status)
+        return date_format(value, "DATE_FORMAT") if self.part == "as_of" and value else value
 
 
 class OverdueColumn(Column):
@@ -124,8 +125,8 @@ class MeasuresTable(tables.Table):
     due_date = DateColumn(_("Due date"), order_by=then_print_order("due_date"))
     units = UnitsColumn(_("Responsible units"), part="code")
     status = StatusColumn(_("Status"), order_by=then_print_order("status_category"))
-    last_update = DateColumn(
-        _("Last update"), accessor="status_as_of", order_by=then_print_order("status_as_of")
+    last_update = StatusColumn(
+        _("Last update"), part="as_of", order_by=then_print_order("status_as_of")
     )
     overdue = OverdueColumn(_("Overdue"), accessor="is_overdue", orderable=False)
     # In the exports only.

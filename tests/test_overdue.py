@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,7 +25,11 @@ def overdue_ids(as_of=AS_OF):
 
 
 def status_of(line, as_of=AS_OF):
-    return ActionLine.objects.with_status_as_of(as_of).get(pk=line.pk)
+    return (
+        ActionLine.objects.with_status_as_of(as_of)
+        .annotate(status_category=F("status_category"), status_as_of=F("status_as_of"))
+        .get(pk=line.pk)
+    )
 
 
 def test_line_due_before_as_of_without_update_is_overdue(question):
