@@ -73,8 +73,8 @@ def manager_client(client, manager_user):
 # * the filter form's choices: plans, parts, units, frameworks, outcomes, outputs
 TABLE_QUERIES = 12
 # * session * user * plan * counts by part and status * parts * oldest overdue lines
-# * their units
-PLAN_DASHBOARD_QUERIES = 7
+# * their units * their status updates
+PLAN_DASHBOARD_QUERIES = 8
 # * session * user * framework * outcomes * their outputs * indicators * milestones
 # * direct links * links through questions * statuses of linked lines
 FRAMEWORK_DASHBOARD_QUERIES = 10
