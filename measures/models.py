@@ -4,9 +4,21 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from outcomes.models import Language, Output
@@ -136,6 +148,16 @@ class DeadlineKind(models.TextChoices):
     UNREAD = "unread", _("Deadline not read")
 
 
+NO_TIMELINE = _("No timeline")
+
+
+def deadline_label(kind, has_timeline):
+    """The label of a deadline kind; an unread one with no timeline at all has none to read."""
+    if kind == DeadlineKind.UNREAD and not has_timeline:
+        return NO_TIMELINE
+    return DeadlineKind(kind).label
+
+
 class StatusCategory(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
     IN_PROGRESS = "in_progress", _("In progress")
@@ -151,53 +173,117 @@ class StatusCategory(models.TextChoices):
         return [cls.COMPLETED, cls.CANCELLED]
 
 
+def status_label(category, confirmed=True):
+    """A category's label, marked "(suggested)" while the importer's guess is unconfirmed."""
+    if not category:
+        return ""
+    label = str(StatusCategory(category).label)
+    return label if confirmed else gettext("%(status)s (suggested)") % {"status": label}
+
+
 # "Due soon" on My measures and the plan page; dashboards also show 90 days.
 DUE_SOON_DAYS = 30
+
+
+# The order lines are printed in, in the papers and on every page.
+PRINT_ORDER = ("question__part__plan_id", "question__part__order", "question__order", "order")
+# A line with no update as of the date, or whose newest update gives no category.
+NO_STATUS = Q(status_category="")
+
+
+def _open():
+    """No status yet, or one that does not end the line's tracking."""
+    return ~Q(status_category__in=StatusCategory.closed())
+
+
+def overdue_condition(as_of):
+    """On lines annotated by `with_status_as_of(as_of)`: due before it and still open."""
+    # Cheap column tests first: the status is only looked up for dated lines already past due.
+    return Q(deadline_kind=DeadlineKind.DATED, due_date__lt=as_of) & _open()
+
+
+def due_within_condition(days, as_of):
+    """On annotated lines: due from `as_of` to `days` days after it, both included, and open."""
+    until = as_of + datetime.timedelta(days=days)
+    return Q(deadline_kind=DeadlineKind.DATED, due_date__gte=as_of, due_date__lte=until) & _open()
+
+
+def _flag(condition):
+    return Case(When(condition, then=True), default=False, output_field=BooleanField())
 
 
 class ActionLineQuerySet(models.QuerySet):
     """The one definition of each line's status on a date, of "overdue" and of "due soon"."""
 
     def with_status_as_of(self, as_of):
-        """Annotate each line with its latest status update on or before `as_of`.
+        """Annotate each line with its status on `as_of` and whether it was overdue then.
 
-        A line's own updates win; where it has none, its question's latest update counts.
-        Ties on the as-of date go to the update entered last.
+        A line's status is the newest update about it on or before `as_of`, its own or its
+        whole question's; ties on the as-of date go to the update entered last. Each target's
+        newest update is one probe of its covering index; the newer of the two gives the id,
+        and, for filters and sorting, the category ("" for none) and date. The rest of the
+        update is read by id: `outline.statuses_by_id`.
         """
-        own = StatusUpdate.objects.filter(action_line=OuterRef("pk"), as_of__lte=as_of)
-        of_question = StatusUpdate.objects.filter(
-            question=OuterRef("question_id"), as_of__lte=as_of
-        )
 
-        def latest(updates, field):
-            return Subquery(updates.order_by("-as_of", "-entered_at", "-pk").values(field)[:1])
+        def newest(**target):
+            updates = StatusUpdate.objects.filter(as_of__lte=as_of, **target).newest_first()
+            return Subquery(updates.values("pk")[:1])
 
-        return self.annotate(
-            status_update_id=Coalesce(latest(own, "pk"), latest(of_question, "pk")),
-            status_category=Coalesce(latest(own, "category"), latest(of_question, "category")),
-            status_as_of=Coalesce(latest(own, "as_of"), latest(of_question, "as_of")),
-        )
+        # OuterRef(OuterRef()): the candidates are read inside each field's subquery below.
+        candidates = StatusUpdate.objects.filter(
+            pk__in=[
+                newest(action_line=OuterRef(OuterRef("pk"))),
+                newest(question=OuterRef(OuterRef("question_id"))),
+            ]
+        ).newest_first()
 
-    def _open_as_of(self, as_of):
+        def status(field):
+            return Subquery(candidates.values(field)[:1])
+
+        # Category and date are for filtering and sorting: selecting them too would repeat
+        # the lookups; pages read them with the update (`outline.attach_statuses`).
         return (
-            self.with_status_as_of(as_of)
-            .filter(deadline_kind=DeadlineKind.DATED)
-            .filter(
-                Q(status_category__isnull=True) | ~Q(status_category__in=StatusCategory.closed())
+            self.alias(
+                status_category=Coalesce(status("category"), Value("")),
+                status_as_of=status("as_of"),
             )
+            .annotate(status_update_id=status("pk"))
+            .annotate(is_overdue=_flag(overdue_condition(as_of)))
+        )
+
+    def with_marks_as_of(self, as_of):
+        """`with_status_as_of`, and whether each line was due within DUE_SOON_DAYS then."""
+        return self.with_status_as_of(as_of).annotate(
+            is_due_soon=_flag(due_within_condition(DUE_SOON_DAYS, as_of))
+        )
+
+    def counts_as_of(self, as_of):
+        """How many lines; how many were overdue, due soon and with no status on `as_of`."""
+        return self.with_marks_as_of(as_of).aggregate(
+            lines=Count("pk"),
+            overdue=Count("pk", filter=Q(is_overdue=True)),
+            due_soon=Count("pk", filter=Q(is_due_soon=True)),
+            no_status=Count("pk", filter=NO_STATUS),
         )
 
     def overdue(self, as_of):
         """Dated lines due before `as_of` and neither completed nor cancelled as of then."""
-        return self._open_as_of(as_of).filter(due_date__lt=as_of)
+        return self.with_status_as_of(as_of).filter(overdue_condition(as_of))
 
     def due_within(self, days, as_of):
-        """Open dated lines due from `as_of` to `days` days after it, both included."""
-        until = as_of + datetime.timedelta(days=days)
-        return self._open_as_of(as_of).filter(due_date__gte=as_of, due_date__lte=until)
+        """Open dated lines due from `as_of` to `days` days after it, both included.
+
+        On a queryset already annotated by `with_status_as_of(as_of)`, filters it as it is.
+        """
+        if "status_category" not in self.query.annotations:
+            return self.with_status_as_of(as_of).due_within(days, as_of)
+        return self.filter(due_within_condition(days, as_of))
 
     def deadline_not_read(self):
-        return self.filter(deadline_kind=DeadlineKind.UNREAD)
+        """Lines with a timeline, their own or their question's, that could not be dated."""
+        return self.filter(deadline_kind=DeadlineKind.UNREAD).exclude(
+            timeline="", question__timeline=""
+        )
 
     def of_units(self, units):
         return self.filter(
@@ -219,9 +305,7 @@ class ActionLineQuerySet(models.QuerySet):
         return self.filter(pk__in=linked.values("pk"))
 
     def in_print_order(self):
-        return self.order_by(
-            "question__part__plan_id", "question__part__order", "question__order", "order"
-        )
+        return self.order_by(*PRINT_ORDER)
 
 
 class ActionLine(models.Model):
@@ -268,6 +352,11 @@ class ActionLine(models.Model):
 
     def __str__(self):
         return self.text[:100]
+
+    @property
+    def deadline_label(self):
+        """What a dateless deadline is called; reads the question's timeline too."""
+        return deadline_label(self.deadline_kind, bool(self.timeline or self.question.timeline))
 
 
 class StatusUpdateQuerySet(models.QuerySet):
@@ -331,14 +420,32 @@ class StatusUpdate(models.Model):
                 name="update_category_valid",
             ),
         ]
+        # The newest update about a line or question, read from the index alone on PostgreSQL
+        # (SQLite builds them without INCLUDE).
         indexes = [
-            models.Index(fields=["action_line", "as_of", "entered_at"], name="update_line_idx"),
-            models.Index(fields=["question", "as_of", "entered_at"], name="update_question_idx"),
+            models.Index(
+                fields=["action_line", "-as_of", "-entered_at", "-id"],
+                include=["category"],
+                name="update_line_newest_idx",
+            ),
+            models.Index(
+                fields=["question", "-as_of", "-entered_at", "-id"],
+                include=["category"],
+                name="update_question_newest_idx",
+            ),
             models.Index(fields=["category"], name="update_category_idx"),
         ]
 
     def __str__(self):
         return f"{self.as_of}: {self.get_category_display() or '—'}"
+
+    @property
+    def is_suggested(self):
+        return bool(self.category) and not self.category_confirmed
+
+    @property
+    def label(self):
+        return status_label(self.category, self.category_confirmed)
 
 
 class ReportingRoundQuerySet(models.QuerySet):

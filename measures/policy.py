@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from outcomes.models import Framework
 
-from .models import ActionLine, Plan, ReportingRound
+from .models import ActionLine, Plan, ReportingRound, StatusUpdate
 
 STAFF_GROUP = "Secretariat staff"
 MANAGERS_GROUP = "Managers"
@@ -28,6 +28,11 @@ def is_administrator(user):
 
 def can_read_plans(user):
     return user.is_authenticated and user.is_active
+
+
+def sees_all_lines(user):
+    """Managers and administrators work on every plan: their home is the measures table."""
+    return is_manager(user)
 
 
 def can_update_line(user, line):
@@ -84,3 +89,34 @@ def line_for_user(user, line_id, *, to_update=False):
 def round_for_publisher(user, round_id):
     require(can_publish_round(user))
     return get_object_or_404(ReportingRound.objects.select_related("plan"), pk=round_id)
+
+
+def can_confirm(user, line, update):
+    """Confirming a suggested category speaks for what the update is about."""
+    if update.question_id:
+        return can_update_question(user, line.question)
+    return can_update_line(user, line)
+
+
+def update_to_confirm(user, line, update_id):
+    """An update about `line` whose category `user` may confirm: 404 if it is not about the
+    line, 403 unless the user may update what it is about (the line or its whole question)."""
+    update = get_object_or_404(StatusUpdate.objects.about_line(line), pk=update_id or 0)
+    require(can_confirm(user, line, update))
+    return update
+
+
+def lines_for_user(user, lines):
+    """The lines `user` may read out of `lines`: all of them for staff, none for others."""
+    return lines if can_read_plans(user) else lines.none()
+
+
+def owned_for_user(user, queryset, pk, owner="requested_by"):
+    """An object only the person who asked for it sees (a PDF render): 404 for anyone else."""
+    require(can_read_plans(user))
+    return get_object_or_404(queryset, pk=pk, **{owner: user})
+
+
+def owned_by_user(user, queryset, owner="requested_by"):
+    require(can_read_plans(user))
+    return queryset.filter(**{owner: user})

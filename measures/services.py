@@ -77,6 +77,11 @@ def status_update_create(
     return update
 
 
+def status_update_confirm(*, update):
+    """Mark a suggested category as a person's: the words and the date stay as reported."""
+    StatusUpdate.objects.filter(pk=update.pk).update(category_confirmed=True)
+
+
 def _same_words(saved, update):
     fields = ["action_line_id", "question_id", "as_of", "category", "narrative", "author_id"]
     return all(getattr(saved, name) == getattr(update, name) for name in fields)

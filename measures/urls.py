@@ -9,4 +9,5 @@ urlpatterns = [
     path("rounds/<int:round_id>/publish/", views.round_publish, name="round_publish"),
     path("lines/<int:line_id>/", views.line_detail, name="line_detail"),
     path("lines/<int:line_id>/updates/", views.line_update, name="line_update"),
+    path("lines/<int:line_id>/confirm/", views.status_confirm, name="status_confirm"),
 ]

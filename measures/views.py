@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -10,52 +11,35 @@ from django.views.decorators.http import require_POST
 from . import policy, services
 from .forms import AsOfForm, ReportingRoundForm, StatusUpdateForm
 from .models import DUE_SOON_DAYS, ActionLine, Plan, Question, StatusUpdate
+from .outline import lines_outline, plan_outline, question_pages
 
-
-def with_statuses(lines, as_of):
-    """Evaluate `lines` with, on each, its status update as of `as_of` and its marks.
-
-    Four queries whatever the number of lines: the lines, their latest updates, and the
-    overdue and due-soon lines by the one definition in ActionLineQuerySet.
-    """
-    lines = list(lines.with_status_as_of(as_of))
-    pks = [line.pk for line in lines]
-    updates = StatusUpdate.objects.in_bulk([line.status_update_id for line in lines])
-    ids = ActionLine.objects.filter(pk__in=pks)
-    overdue = set(ids.overdue(as_of).values_list("pk", flat=True))
-    due_soon = set(ids.due_within(DUE_SOON_DAYS, as_of).values_list("pk", flat=True))
-    for line in lines:
-        line.status = updates.get(line.status_update_id)
-        line.is_overdue = line.pk in overdue
-        line.is_due_soon = line.pk in due_soon
-    return lines
+LINES_PER_PAGE = 200
 
 
 @login_required
 def home(request):
+    """My measures: the lines of the user's units, a page at a time, with their counts.
+
+    Managers and administrators with no line of their own land on the measures table.
+    """
     today = timezone.localdate()
-    lines = with_statuses(
-        ActionLine.objects.of_units(request.user.units.all())
-        .select_related("question__part__plan")
-        .in_print_order(),
-        today,
-    )
-    counts = {
-        "lines": len(lines),
-        "overdue": sum(line.is_overdue for line in lines),
-        "due_soon": sum(line.is_due_soon for line in lines),
-        # As the measures filter "No status reported": no update, or one with no category.
-        "no_status": sum(not line.status_category for line in lines),
-    }
+    lines = ActionLine.objects.of_units(request.user.units.all())
+    counts = lines.counts_as_of(today)
+    if not counts["lines"] and policy.sees_all_lines(request.user):
+        return redirect("measures")
+    page = Paginator(range(counts["lines"]), LINES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = page.object_list  # a range: the page's positions in print order
+    plans = lines_outline(lines, today, slice(rows.start, rows.stop)) if rows else []
     return render(
         request,
         "measures/home.html",
         {
-            "lines": lines,
+            "plans": plans,
+            "page": page,
             "counts": counts,
             "today": today,
             "due_soon_days": DUE_SOON_DAYS,
-            "plans": Plan.objects.all(),
+            "all_plans": Plan.objects.all(),
         },
     )
 
@@ -69,32 +53,18 @@ def _render_plan(request, plan, round_form=None):
     today = timezone.localdate()
     as_of_form = AsOfForm(request.GET or None, initial={"as_of": today})
     as_of = (as_of_form.is_valid() and as_of_form.cleaned_data["as_of"]) or today
-    lines = with_statuses(
-        ActionLine.objects.filter(question__part__plan=plan)
-        .prefetch_related("units")
-        .order_by("question_id", "order"),
-        as_of,
-    )
-    questions = list(Question.objects.filter(part__plan=plan).with_status_as_of(as_of))
-    question_statuses = StatusUpdate.objects.in_bulk([q.status_update_id for q in questions])
-    lines_of = {}
-    for line in lines:
-        lines_of.setdefault(line.question_id, []).append(line)
-    questions_of = {}
-    for question in questions:
-        question.status = question_statuses.get(question.status_update_id)
-        question.line_list = lines_of.get(question.pk, [])
-        questions_of.setdefault(question.part_id, []).append(question)
-    parts = list(plan.parts.all())
-    for part in parts:
-        part.question_list = questions_of.get(part.pk, [])
+    # A plan of a thousand lines is read a few hundred lines at a time, questions whole.
+    pages = Paginator(question_pages(plan, LINES_PER_PAGE), 1)
+    page = pages.get_page(request.GET.get("page"))
+    outline = plan_outline(plan, as_of, Question.objects.filter(pk__in=page.object_list[0]))
     may_publish = policy.can_publish_round(request.user)
     return render(
         request,
         "measures/plan.html",
         {
             "plan": plan,
-            "parts": parts,
+            "outline": outline,
+            "page": page,
             "as_of": as_of,
             "as_of_form": as_of_form,
             "rounds": plan.rounds.select_related("published_by"),
@@ -110,8 +80,12 @@ def _render_line(request, line, form=None, conflict=None, saved=None):
     `saved` is the update just saved: the form comes back empty for the next one, on its date.
     """
     history = list(StatusUpdate.objects.about_line(line).select_related("author").newest_first())
-    current = with_statuses(ActionLine.objects.filter(pk=line.pk), timezone.localdate())[0]
+    current = ActionLine.objects.with_marks_as_of(timezone.localdate()).get(pk=line.pk)
+    current.status = next((u for u in history if u.pk == current.status_update_id), None)
     may_update = policy.can_update_line(request.user, line)
+    may_confirm = bool(current.status and current.status.is_suggested) and policy.can_confirm(
+        request.user, line, current.status
+    )
     if form is None and may_update:
         # Opened on the newest update shown, so that any later one is reported as a conflict.
         initial = {"seen_update": max((u.pk for u in history), default=None)}
@@ -135,6 +109,7 @@ def _render_line(request, line, form=None, conflict=None, saved=None):
         "form": form,
         "conflict": conflict,
         "saved": saved,
+        "may_confirm": may_confirm,
         "line_outputs": line.outputs.with_framework(),
         "question_outputs": line.question.outputs.with_framework(),
         "units": line.units.all(),
@@ -212,3 +187,14 @@ def round_publish(request, round_id):
             _("The round as of %(date)s is published.") % {"date": date_format(round_.as_of)},
         )
     return redirect("plan_detail", plan_id=round_.plan_id)
+
+
+@login_required
+@require_POST
+def status_confirm(request, line_id):
+    """Confirm, as it stands, the category the importer suggested for the line: one click."""
+    line = policy.line_for_user(request.user, line_id)
+    update = policy.update_to_confirm(request.user, line, request.POST.get("update"))
+    services.status_update_confirm(update=update)
+    messages.success(request, _("Status confirmed."))
+    return redirect("line_detail", line_id=line.pk)

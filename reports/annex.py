@@ -16,7 +16,8 @@ from django.utils.text import slugify
 from django.utils.translation import override
 
 from measures.importing.layouts import get_layout
-from measures.models import ActionLine, Question, StatusUpdate
+from measures.models import ActionLine, StatusCategory, StatusUpdate
+from measures.outline import plan_outline
 from measures.timelines import fold
 from outcomes.models import Output
 
@@ -106,12 +107,8 @@ def count_lines(plan):
 def plan_annex(plan, as_of=None, layout=None):
     """The plan's annex with statuses as of `as_of` (default: its latest report)."""
     as_of = as_of or default_as_of(plan)
-    parts = list(plan.parts.all())
-    questions = list(
-        Question.objects.filter(part__plan=plan)
-        .with_status_as_of(as_of)
-        .order_by("part__order", "order")
-    )
+    outline = plan_outline(plan, as_of)
+    questions = [node.question for part in outline.parts for node in part.questions]
     layout = layout or plan.layout or guess_layout(questions)
     if layout == GB341:
         prefetch_related_objects(
@@ -123,38 +120,18 @@ def plan_annex(plan, as_of=None, layout=None):
                 ),
             ),
         )
-    lines = list(
-        ActionLine.objects.filter(question__part__plan=plan)
-        .with_status_as_of(as_of)
-        .in_print_order()
-    )
-    updates = StatusUpdate.objects.in_bulk(
-        {row.status_update_id for row in [*lines, *questions]} - {None}
-    ).values()
-
     with override(plan.language):
         words = Wording(plan.language)
-        updates_by_id, question_status = {}, {}
-        for update in updates:
-            updates_by_id[update.pk] = update
-            if update.question_id:
-                question_status.setdefault(update.question_id, _status_text(update))
-        lines_by_question = {
-            question_id: [_line_row(line, updates_by_id) for line in group]
-            for question_id, group in groupby(lines, key=lambda line: line.question_id)
-        }
-        blocks = {part.pk: [] for part in parts}
-        for question in questions:
-            blocks[question.part_id].append(
-                _question_block(question, lines_by_question, question_status, layout)
+        part_blocks = []
+        for part in outline.parts:
+            blocks = [_question_block(node, layout) for node in part.questions]
+            part_blocks.append(
+                PartBlock(part.part.number, part.part.title, blocks, _groups(blocks, words))
             )
-        part_blocks = [
-            PartBlock(part.number, part.title, blocks[part.pk], _groups(blocks[part.pk], words))
-            for part in parts
-        ]
-        show_status = layout == GB279 or bool(
-            question_status
-            or any(line.status for rows in lines_by_question.values() for line in rows)
+        show_status = layout == GB279 or any(
+            block.status or any(line.status for line in block.lines)
+            for part in part_blocks
+            for block in part.questions
         )
         annex = Annex(
             symbol=plan.symbol,
@@ -166,7 +143,7 @@ def plan_annex(plan, as_of=None, layout=None):
             columns=_columns(layout, words, as_of, show_status),
             parts=part_blocks if layout == GB279 else [p for p in part_blocks if p.questions],
             show_status=show_status,
-            line_count=len(lines),
+            line_count=len(outline.lines),
         )
     name = slugify(plan.symbol.replace("/", "-")) or f"plan-{plan.pk}"
     return Document(
@@ -179,32 +156,36 @@ def plan_annex(plan, as_of=None, layout=None):
     )
 
 
-def _status_text(update):
-    return update.narrative or str(update.get_category_display())
+def _status_text(status):
+    """The reported words, else the category's name in the plan's language (active here)."""
+    if status is None:
+        return ""
+    return status.narrative or (
+        str(StatusCategory(status.category).label) if status.category else ""
+    )
 
 
-def _line_row(line, updates_by_id):
-    update = updates_by_id.get(line.status_update_id)
-    # A status reported for the whole question is shown once, with the question.
-    own = update is not None and update.action_line_id == line.pk
+def _line_row(line):
     return LineRow(
         text=line.text,
         timeline=line.timeline,
-        status=_status_text(update) if own else "",
+        # A status reported for the whole question is shown once, with the question.
+        status=_status_text(line.own_status),
         has_bullet=line.text.lstrip().startswith(BULLETS),
     )
 
 
-def _question_block(question, lines_by_question, question_status, layout):
+def _question_block(node, layout):
+    question = node.question
     outputs = list(question.outputs.all()) if layout == GB341 else []
     block = QuestionBlock(
         code=question.code,
         title=question.title,
-        is_heading=question.is_heading and question.pk not in lines_by_question,
+        is_heading=question.is_heading and not node.lines,
         context=question.context,
         timeline=question.timeline,
-        status=question_status.get(question.pk, ""),
-        lines=lines_by_question.get(question.pk, []),
+        status=_status_text(node.status),
+        lines=[_line_row(line) for line in node.lines],
         outputs_key=(tuple(o.pk for o in outputs), question.outputs_note),
         outputs=outputs,
         outputs_note=question.outputs_note,

@@ -5,16 +5,17 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from measures.models import DUE_SOON_DAYS, ActionLine, StatusCategory
+from measures.models import DUE_SOON_DAYS, ActionLine, StatusCategory, due_within_condition
+from measures.outline import attach_statuses
 from outcomes.models import Indicator, Milestone, Outcome, Output
 
 from .charts import Bar, bar_chart
-from .filters import NO_STATUS, annotated_as_of, lines_as_of, output_links
+from .filters import NO_STATUS_VALUE, lines_as_of, output_links
 
 OLDEST_OVERDUE = 10
 DUE_WITHIN_DAYS = (DUE_SOON_DAYS, 90)
@@ -50,7 +51,7 @@ class Counts:
 
 def status_figures(by_status, as_of, filters):
     """One figure per status category, then lines with no status reported yet."""
-    choices = [*StatusCategory.choices, (NO_STATUS, _("No status reported"))]
+    choices = [*StatusCategory.choices, (NO_STATUS_VALUE, _("No status reported"))]
     return [
         Figure(
             label,
@@ -63,7 +64,7 @@ def status_figures(by_status, as_of, filters):
 
 
 def _status_key(category):
-    return category or NO_STATUS
+    return category or NO_STATUS_VALUE
 
 
 # Plan dashboard ------------------------------------------------------------------------------
@@ -96,28 +97,23 @@ class PlanDashboard:
 def plan_dashboard(plan, as_of):
     lines = ActionLine.objects.filter(question__part__plan=plan)
     in_set = {
-        "overdue": Q(pk__in=ActionLine.objects.overdue(as_of).values("pk")),
+        "overdue": Q(is_overdue=True),
         "not_read": Q(pk__in=ActionLine.objects.deadline_not_read().values("pk")),
-        **{
-            f"due_{days}": Q(pk__in=ActionLine.objects.due_within(days, as_of).values("pk"))
-            for days in DUE_WITHIN_DAYS
-        },
+        **{f"due_{days}": due_within_condition(days, as_of) for days in DUE_WITHIN_DAYS},
     }
-    deadline_rows = (
-        lines.values("question__part_id")
+    rows = (
+        lines.with_status_as_of(as_of)
+        .annotate(category=F("status_category"))
+        .values("question__part_id", "category")
         .annotate(total=Count("pk"), **{k: Count("pk", filter=q) for k, q in in_set.items()})
         .order_by()
     )
-    by_part = {row.pop("question__part_id"): row for row in deadline_rows}
-    status_rows = (
-        lines.with_status_as_of(as_of)
-        .values("question__part_id", "status_category")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    by_part = defaultdict(Counter)
     statuses = defaultdict(Counter)
-    for row in status_rows:
-        statuses[row["question__part_id"]][_status_key(row["status_category"])] += row["n"]
+    for row in rows:
+        part_id = row.pop("question__part_id")
+        statuses[part_id][_status_key(row.pop("category"))] += row["total"]
+        by_part[part_id].update(row)
 
     def counts(label, deadline_counts, by_status, filters):
         get = deadline_counts.get
@@ -144,12 +140,12 @@ def plan_dashboard(plan, as_of):
 
     parts = list(plan.parts.all())
     part_counts = [
-        (part, counts(part.title, by_part.get(part.pk, {}), statuses[part.pk], {"part": part.pk}))
+        (part, counts(part.title, by_part[part.pk], statuses[part.pk], {"part": part.pk}))
         for part in parts
     ]
     whole = counts(
         str(plan),
-        sum((Counter(row) for row in by_part.values()), Counter()),
+        sum(by_part.values(), Counter()),
         sum(statuses.values(), Counter()),
         {"plan": plan.pk},
     )
@@ -159,8 +155,8 @@ def plan_dashboard(plan, as_of):
         .order_by("due_date", "question__part__order", "question__order", "order")
     )
     oldest_overdue = [
-        (line, StatusCategory(line.status_category).label if line.status_category else "")
-        for line in oldest[:OLDEST_OVERDUE]
+        (line, line.status.label if line.status else "")
+        for line in attach_statuses(list(oldest[:OLDEST_OVERDUE]))
     ]
     return PlanDashboard(plan, as_of, whole, part_counts, oldest_overdue)
 
@@ -225,10 +221,14 @@ def framework_dashboard(framework, as_of):
     lines_of_output = defaultdict(set)
     for output_id, line_id in output_links(outputs):
         lines_of_output[output_id].add(line_id)
-    linked = annotated_as_of(as_of).linked_to_outputs(outputs)
+    linked = (
+        ActionLine.objects.with_status_as_of(as_of)
+        .linked_to_outputs(outputs)
+        .annotate(category=F("status_category"))
+    )
     status_of = {}
     overdue = set()
-    for pk, category, is_overdue in linked.values_list("pk", "status_category", "is_overdue"):
+    for pk, category, is_overdue in linked.values_list("pk", "category", "is_overdue"):
         status_of[pk] = _status_key(category)
         if is_overdue:
             overdue.add(pk)

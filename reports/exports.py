@@ -7,14 +7,13 @@ import csv
 import datetime
 import itertools
 import tempfile
-from collections import defaultdict
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from measures.models import ActionLine
+from measures.outline import statuses_by_id, units_of
 
 CHUNK_SIZE = 1000
 # A spreadsheet reads a cell starting with these as a formula (or a formula's continuation).
@@ -41,27 +40,20 @@ def export_rows(table, queryset):
     """The header, then one list of cell values per line.
 
     Cells come from `.values()` rows through each column's `cell`, read in chunks; a chunk's
-    units are read in one more query.
+    units and statuses are read in two more queries.
     """
     columns = export_columns(table)
     yield [str(column.header) for column in columns]
     cells = [(str(column.accessor), column.column.cell) for column in columns]
-    fields = {name for name, _ in cells} - {"units"}
-    rows = queryset.prefetch_related(None).values("pk", *fields).iterator(CHUNK_SIZE)
-    for chunk in itertools.batched(rows, CHUNK_SIZE):
+    fields = {name for name, _ in cells} - {"units", "status"}
+    rows = queryset.prefetch_related(None).values("pk", "status_update_id", *fields)
+    for chunk in itertools.batched(rows.iterator(CHUNK_SIZE), CHUNK_SIZE):
         units = units_of([row["pk"] for row in chunk])
+        statuses = statuses_by_id(row["status_update_id"] for row in chunk)
         for row in chunk:
-            row["units"] = units[row["pk"]]
+            row["units"] = units.get(row["pk"], [])
+            row["status"] = statuses.get(row["status_update_id"])
             yield [_plain(cell(row[name])) for name, cell in cells]
-
-
-def units_of(line_ids):
-    """{line id: [unit, …]} in code order, as `line.units.all()` lists them."""
-    units = defaultdict(list)
-    links = ActionLine.units.through.objects.filter(actionline_id__in=line_ids)
-    for link in links.select_related("unit").order_by("unit__code"):
-        units[link.actionline_id].append(link.unit)
-    return units
 
 
 def _plain(value):

@@ -1,18 +1,20 @@
 """The one filtering of action lines shared by the measures table, its exports and the PDF.
 
 Every filter and every column respects the "as of" date: the lines are annotated with their
-status on that day by `ActionLine.objects.with_status_as_of`, and "overdue", "due within" and
-"deadline not read" are the model's own querysets.
+status and overdue flag on that day by `ActionLine.objects.with_status_as_of`, and "due within",
+"deadline not read" and "no status" are the model's own definitions.
 """
 
 import django_filters
 from django import forms
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from measures.folding import Folded
 from measures.forms import DateInput
 from measures.models import (
+    NO_STATUS,
     ActionLine,
     DeadlineKind,
     Part,
@@ -21,10 +23,12 @@ from measures.models import (
     StatusUpdate,
     Unit,
 )
-from measures.policy import can_read_plans
+from measures.policy import lines_for_user
+from measures.timelines import fold
 from outcomes.models import Framework, Outcome, Output
 
-NO_STATUS = "none"
+# The status filter's value for lines with no status (`measures.models.NO_STATUS`).
+NO_STATUS_VALUE = "none"
 
 
 def output_links(outputs):
@@ -38,20 +42,11 @@ def output_links(outputs):
     return set(direct) | set(through_question)
 
 
-def annotated_as_of(as_of):
-    """Every line with its status, narrative and overdue flag as they stood on `as_of`."""
-    narrative = StatusUpdate.objects.filter(pk=OuterRef("status_update_id")).values("narrative")
-    overdue = ActionLine.objects.overdue(as_of).values("pk")
-    return ActionLine.objects.with_status_as_of(as_of).annotate(
-        status_narrative=Subquery(narrative[:1]),
-        is_overdue=ExpressionWrapper(Q(pk__in=overdue), output_field=BooleanField()),
-    )
-
-
 def lines_as_of(as_of):
-    """`annotated_as_of` with what the table shows of each line, in print order."""
+    """Every line with its status as of `as_of` and what the table shows of it, in print
+    order."""
     return (
-        annotated_as_of(as_of)
+        ActionLine.objects.with_status_as_of(as_of)
         .select_related("question__part__plan")
         .prefetch_related("units")
         .in_print_order()
@@ -86,7 +81,7 @@ class LineFilter(django_filters.FilterSet):
     )
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"),
-        choices=[*StatusCategory.choices, (NO_STATUS, _("No status reported"))],
+        choices=[*StatusCategory.choices, (NO_STATUS_VALUE, _("No status reported"))],
         method="filter_status",
         widget=forms.CheckboxSelectMultiple,
     )
@@ -100,6 +95,9 @@ class LineFilter(django_filters.FilterSet):
         label=_("Due between"),
         field_name="due_date",
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    mine = django_filters.BooleanFilter(
+        label=_("Lines of my units"), method="filter_mine", widget=forms.CheckboxInput
     )
     overdue = django_filters.BooleanFilter(
         label=_("Overdue"), method="filter_overdue", widget=forms.CheckboxInput
@@ -140,7 +138,7 @@ class LineFilter(django_filters.FilterSet):
         )
 
     # Shown at once; the others fold under "More filters" unless in use.
-    MAIN_FILTERS = ("as_of", "plan", "unit", "overdue", "due_within", "not_read", "q")
+    MAIN_FILTERS = ("as_of", "plan", "unit", "mine", "overdue", "due_within", "not_read", "q")
 
     @property
     def main_fields(self):
@@ -163,8 +161,10 @@ class LineFilter(django_filters.FilterSet):
     @property
     def qs(self):
         if not hasattr(self, "_qs"):
-            if self.is_valid() and can_read_plans(self.user):
-                self._qs = self.filter_queryset(lines_as_of(self.as_of_date))
+            if self.is_valid():
+                self._qs = self.filter_queryset(
+                    lines_for_user(self.user, lines_as_of(self.as_of_date))
+                )
             else:
                 self._qs = ActionLine.objects.none()
         return self._qs
@@ -173,38 +173,38 @@ class LineFilter(django_filters.FilterSet):
         return queryset
 
     def filter_text(self, queryset, name, value):
-        narratives = StatusUpdate.objects.filter(narrative__icontains=value).values("pk")
-        return queryset.filter(
-            Q(text__icontains=value)
-            | Q(timeline__icontains=value)
-            | Q(question__title__icontains=value)
-            | Q(question__timeline__icontains=value)
-            | Q(status_update_id__in=narratives)
+        """Folded text: "parite" finds "Parité" (see `measures.folding`)."""
+        words = fold(value)
+        narratives = StatusUpdate.objects.alias(folded=Folded("narrative"))
+        narratives = narratives.filter(folded__contains=words).values("pk")
+        fields = ["text", "timeline", "question__title", "question__timeline"]
+        found = Q(status_update_id__in=narratives)
+        for field in fields:
+            found |= Q(**{f"folded_{field}__contains": words})
+        return queryset.alias(**{f"folded_{field}": Folded(field) for field in fields}).filter(
+            found
         )
+
+    def filter_mine(self, queryset, name, value):
+        return queryset.of_units(self.user.units.all()) if value else queryset
 
     def filter_unit(self, queryset, name, value):
         return queryset.of_units([value])
 
     def filter_status(self, queryset, name, value):
-        categories = [v for v in value if v != NO_STATUS]
-        condition = Q(status_category__in=categories)
-        if NO_STATUS in value:
-            condition |= Q(status_category__isnull=True) | Q(status_category="")
+        condition = Q(status_category__in=[v for v in value if v != NO_STATUS_VALUE])
+        if NO_STATUS_VALUE in value:
+            condition |= NO_STATUS
         return queryset.filter(condition)
 
     def filter_overdue(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(pk__in=ActionLine.objects.overdue(self.as_of_date).values("pk"))
+        return queryset.filter(is_overdue=True) if value else queryset
 
     def filter_due_within(self, queryset, name, value):
-        due = ActionLine.objects.due_within(int(value), self.as_of_date)
-        return queryset.filter(pk__in=due.values("pk"))
+        return queryset.due_within(int(value), self.as_of_date)
 
     def filter_not_read(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(pk__in=ActionLine.objects.deadline_not_read().values("pk"))
+        return queryset.deadline_not_read() if value else queryset
 
     def filter_framework(self, queryset, name, value):
         return queryset.linked_to_outputs(Output.objects.filter(outcome__framework=value))

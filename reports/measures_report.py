@@ -11,6 +11,8 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext, override
 from django_tables2.rows import BoundRow
 
+from measures.outline import attach_statuses
+
 from .filters import filtered_lines
 from .pdf import Document
 from .tables import MeasuresTable
@@ -31,6 +33,7 @@ def measures_report(data, user, language=None):
     language = language or get_language()
     with override(language):
         filterset, lines, as_of = filtered_lines(data, user)
+        lines = attach_statuses(list(lines))
         table = MeasuresTable(lines, as_of=as_of)
         names = [column.name for column in table.columns]
         title = gettext("Measures as of %(date)s") % {
@@ -44,7 +47,7 @@ def measures_report(data, user, language=None):
             rows=[
                 (
                     [_text(BoundRow(line, table=table).get_cell_value(name)) for name in names],
-                    line.status_narrative or "",
+                    line.status.narrative if line.status else "",
                 )
                 for line in lines
             ],

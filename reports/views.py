@@ -3,10 +3,10 @@
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext
 
-from measures.policy import framework_for_user, plan_for_user
+from measures.policy import framework_for_user, owned_by_user, owned_for_user, plan_for_user
 
 from . import documents
 from .filters import filtered_lines
@@ -102,7 +102,7 @@ def measures_pdf(request):
 
 def _job_for_user(user, job_id):
     """Only the person who asked for a render sees it."""
-    return get_object_or_404(RenderJob, pk=job_id, requested_by=user)
+    return owned_for_user(user, RenderJob.objects.all(), job_id)
 
 
 @login_required
@@ -121,5 +121,5 @@ def job_file(request, job_id):
 
 @login_required
 def job_list(request):
-    jobs = RenderJob.objects.filter(requested_by=request.user)[:20]
+    jobs = owned_by_user(request.user, RenderJob.objects.all())[:20]
     return render(request, "reports/jobs.html", {"jobs": jobs})

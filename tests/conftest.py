@@ -1,12 +1,22 @@
+import datetime
 import io
 import os
 
 import pytest
-from django.contrib.auth.models import Group, User
+import time_machine
+from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from measures.models import Unit
 from measures.policy import MANAGERS_GROUP, STAFF_GROUP
+from tests.factories import make_user
+
+
+def pytest_configure(config):
+    # Real hashers are slow on purpose; the tests sign users in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 # Playwright's sync API runs an event loop in the test thread; database access from the test
 # body would otherwise raise SynchronousOnlyOperation.
@@ -20,6 +30,13 @@ def reference_data(db):
 
 
 @pytest.fixture
+def frozen_today():
+    """Today is 15 September 2000 (`factories.TODAY`), 10:00 UTC."""
+    with time_machine.travel(datetime.datetime(2000, 9, 15, 10, 0, tzinfo=datetime.UTC)):
+        yield
+
+
+@pytest.fixture
 def pardev(db):
     return Unit.objects.get_or_create(code="PARDEV", defaults={"name": "Partnerships"})[0]
 
@@ -27,14 +44,6 @@ def pardev(db):
 @pytest.fixture
 def program_unit(db):
     return Unit.objects.get_or_create(code="PROGRAM", defaults={"name": "Programming"})[0]
-
-
-def make_user(name, group, units=()):
-    """A user with the password "<name>-pass-2026", in `group` and `units`."""
-    user = User.objects.create_user(name, f"{name}@example.org", f"{name}-pass-2026")
-    user.groups.add(Group.objects.get_or_create(name=group)[0])
-    user.units.add(*units)
-    return user
 
 
 @pytest.fixture

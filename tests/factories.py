@@ -1,7 +1,11 @@
-"""Plain functions that build plans for tests, with defaults a reader can see at a glance."""
+"""Plain functions that build plans and users for tests, with defaults a reader can see at a
+glance. Test modules share them from here, never from each other."""
 
 import datetime
 import itertools
+from types import SimpleNamespace
+
+from django.contrib.auth.models import Group, User
 
 from measures.models import (
     ActionLine,
@@ -12,6 +16,15 @@ from measures.models import (
     StatusCategory,
     StatusUpdate,
 )
+from outcomes.models import Framework, Outcome, Output
+
+# The status pages' "today", and the day before the plans' usual reports.
+TODAY = datetime.date(2000, 9, 15)
+AUG_31 = datetime.date(2000, 8, 31)
+WORLD_AS_OF = AUG_31
+AS_OF = WORLD_AS_OF
+LONG = "Une phrase assez longue pour remplir la colonne du contexte et des lignes d'action. " * 3
+DAY = datetime.timedelta(days=1)
 
 _sequence = itertools.count(1)
 
@@ -64,3 +77,105 @@ def make_update(target, as_of, category=StatusCategory.IN_PROGRESS, **kwargs):
         narrative=kwargs.pop("narrative", ""),
         **kwargs,
     )
+
+
+def make_user(name, group, units=()):
+    """A user with the password "<name>-pass-2026", in `group` and `units`."""
+    user = User.objects.create_user(name, f"{name}@example.org", f"{name}-pass-2026")
+    user.groups.add(Group.objects.get_or_create(name=group)[0])
+    user.units.add(*units)
+    return user
+
+
+def build_world(pardev, program_unit):
+    """Two plans whose every line's fate on 31 August 2000 is known by hand (see comments)."""
+    plan = make_plan(symbol="GB.279/TC/2", parts=2, questions=1, lines=0)
+    part1, part2 = plan.parts.all()
+    q1, q2 = part1.questions.get(), part2.questions.get()
+    q2.code = "2"
+    q2.save()
+    w = SimpleNamespace(plan=plan, part1=part1, part2=part2, q1=q1, q2=q2)
+    # Overdue: due two months before, nothing reported.
+    w.l1 = make_line(
+        q1, due=datetime.date(2000, 6, 30), units=[pardev], text="Former les mandants"
+    )
+    # Due on the day itself: not overdue yet, due within 30 days.
+    w.l2 = make_line(q1, due=AS_OF)
+    # Completed the day after: still overdue on the day.
+    w.l3 = make_line(q1, due=datetime.date(2000, 7, 31))
+    make_update(w.l3, AS_OF + DAY, StatusCategory.COMPLETED, narrative="Achevé")
+    # Completed on the day: not overdue.
+    w.l4 = make_line(q1, due=datetime.date(2000, 7, 15))
+    make_update(w.l4, AS_OF, StatusCategory.COMPLETED)
+    w.l5 = make_line(q1, due=None, kind=DeadlineKind.ONGOING)
+    w.l6 = make_line(q1, due=None, kind=DeadlineKind.UNREAD, timeline="Dès que possible")
+    # Due in 76 days; delayed as reported for the whole question.
+    w.l7 = make_line(q2, due=datetime.date(2000, 11, 15), units=[program_unit])
+    make_update(q2, AS_OF - 10 * DAY, StatusCategory.DELAYED, narrative="Retard du recrutement")
+    # Cancelled before the day.
+    w.l8 = make_line(q2, due=datetime.date(2000, 5, 1))
+    make_update(w.l8, AS_OF - 60 * DAY, StatusCategory.CANCELLED)
+    other = make_plan(symbol="GB.341/POL/4", lines=0)
+    w.other = other
+    w.l9 = make_line(
+        other.parts.get().questions.get(), due=datetime.date(2000, 1, 31), units=[program_unit]
+    )
+    framework = Framework.objects.create(
+        code="P&B T",
+        kind="programme_budget",
+        title="Test",
+        first_year=2000,
+        last_year=2001,
+        language="fr",
+    )
+    w.outcome = Outcome.objects.create(framework=framework, order=1, code="1", title="Emploi")
+    w.output = Output.objects.create(outcome=w.outcome, order=1, code="1.1", title="Capacités")
+    w.output2 = Output.objects.create(outcome=w.outcome, order=2, code="1.2", title="Normes")
+    w.framework = framework
+    w.l1.outputs.add(w.output)
+    q2.outputs.add(w.output)  # l7 and l8 through their question
+    w.l9.outputs.add(w.output2)
+    return w
+
+
+def build_gb279_like(language="fr", questions=10):
+    """A plan shaped like GB.279/TC/2: parts, a heading question, context, lines, statuses."""
+    plan = Plan.objects.create(
+        symbol="GB.279/TC/2", title="Rapport d'activité", language=language, date=AUG_31
+    )
+    part = Part.objects.create(
+        plan=plan, order=1, number="I", title="Partie I – Rendre la coopération plus pertinente"
+    )
+    heading = Question.objects.create(
+        part=part, order=1, code="1.", title="Un programme cohérent", is_heading=True
+    )
+    for n in range(1, questions + 1):
+        question = Question.objects.create(
+            part=part,
+            order=n + 1,
+            code=f"1 {chr(96 + n)})",
+            title=f"Question numéro {n}",
+            heading=heading,
+            context=f"Contexte {n}. {LONG}",
+        )
+        for i in range(1, 4):
+            line = make_line(
+                question,
+                order=i,
+                text=f"- ligne {n}.{i} {LONG}",
+                timeline=f"Calendrier {n}.{i}",
+                due=datetime.date(2001, 3, 31),
+            )
+            make_update(line, AUG_31, narrative=f"Etat {n}.{i} au 31 août")
+    part2 = Part.objects.create(plan=plan, order=2, number="II", title="Partie II – Qualité")
+    whole = Question.objects.create(
+        part=part2,
+        order=1,
+        code="1.",
+        title="Rendre la structure plus cohérente",
+        context="Il est largement reconnu que…",
+        timeline="La planification devrait démarrer en janvier 2000",
+    )
+    make_line(whole, text="- une étude sera menée", timeline="")
+    make_update(whole, AUG_31, narrative="L'examen de la structure extérieure est en cours.")
+    return plan

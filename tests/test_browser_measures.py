@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 
 from measures.models import ActionLine, Plan
-from tests.test_measures_table import AS_OF, build_world
+from tests.factories import WORLD_AS_OF as AS_OF
+from tests.factories import build_world
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from outcomes.models import Framework
-from tests.factories import make_plan
-from tests.test_measures_table import AS_OF, build_world
+from tests.factories import WORLD_AS_OF as AS_OF
+from tests.factories import build_world, make_plan
 
 
 @pytest.fixture
@@ -37,17 +37,18 @@ def test_plan_dashboard_counts_as_of_the_day(client, world):
     dashboard = client.get(url, {"as_of": AS_OF.isoformat()}).context["dashboard"]
     whole = figures(dashboard.whole)
     assert whole["Lines"] == 8
-    assert whole["Overdue"] == 2  # l1, and l3 completed only the day after
+    # l1, l3 completed only the day after, l8 cancelled then reported delayed with its question
+    assert whole["Overdue"] == 3
     assert whole["Due within 30 days"] == 1  # l2, due on the day
     assert whole["Due within 90 days"] == 2  # and l7
     assert whole["Deadline not read"] == 1
-    assert (whole["Completed"], whole["Cancelled"], whole["Delayed"]) == (1, 1, 1)
+    assert (whole["Completed"], whole["Cancelled"], whole["Delayed"]) == (1, 0, 2)
     assert whole["No status reported"] == 5
     part1, part2 = (figures(counts) for _, counts in dashboard.parts)
-    assert (part1["Lines"], part1["Overdue"], part2["Lines"], part2["Overdue"]) == (6, 2, 2, 0)
-    assert [line for line, _ in dashboard.oldest_overdue] == [world.l1, world.l3]
+    assert (part1["Lines"], part1["Overdue"], part2["Lines"], part2["Overdue"]) == (6, 2, 2, 1)
+    assert [line for line, _ in dashboard.oldest_overdue] == [world.l8, world.l1, world.l3]
     after = client.get(url, {"as_of": "2000-09-01"}).context["dashboard"]
-    assert [line for line, _ in after.oldest_overdue] == [world.l1, world.l2]
+    assert [line for line, _ in after.oldest_overdue] == [world.l8, world.l1, world.l2]
 
 
 def test_every_plan_number_links_to_exactly_its_lines(client, world):
@@ -55,11 +56,11 @@ def test_every_plan_number_links_to_exactly_its_lines(client, world):
     url = reverse("plan_dashboard", args=[w.plan.pk])
     dashboard = client.get(url, {"as_of": AS_OF.isoformat()}).context["dashboard"]
     expected = {
-        "Overdue": {w.l1, w.l3},
+        "Overdue": {w.l1, w.l3, w.l8},
         "Due within 90 days": {w.l2, w.l7},
         "Deadline not read": {w.l6},
         "Lines": {w.l1, w.l2, w.l3, w.l4, w.l5, w.l6, w.l7, w.l8},
-        "Delayed": {w.l7},
+        "Delayed": {w.l7, w.l8},
         "No status reported": {w.l1, w.l2, w.l3, w.l5, w.l6},
     }
     links = {f.label: f for f in [dashboard.whole.total, *dashboard.whole.deadlines]}
@@ -82,7 +83,7 @@ def test_plan_dashboard_page_links_numbers_and_draws_accessible_charts(client, w
     assert "<title>Partie 1: 2</title>" in html and ">Partie 1</text>" in html
     # The overdue figure in the page, followed like a user would.
     href = unescape(re.search(r'href="([^"]*overdue=1[^"]*plan=[^"]*)"', html)[1])
-    assert followed(client, href) == {world.l1, world.l3}
+    assert followed(client, href) == {world.l1, world.l3, world.l8}
 
 
 def test_framework_dashboard_rolls_lines_up_the_tree(client, world):
@@ -91,15 +92,15 @@ def test_framework_dashboard_rolls_lines_up_the_tree(client, world):
     dashboard = client.get(url, {"as_of": AS_OF.isoformat()}).context["dashboard"]
     (outcome,) = dashboard.outcomes
     output, output2 = outcome.outputs
-    assert (output.counts.total.number, output.counts.deadlines[0].number) == (3, 1)
+    assert (output.counts.total.number, output.counts.deadlines[0].number) == (3, 2)
     assert (output2.counts.total.number, output2.counts.deadlines[0].number) == (1, 1)
     assert figures(outcome.counts)["Linked lines"] == 4
-    assert figures(outcome.counts)["Delayed"] == 1
+    assert figures(outcome.counts)["Delayed"] == 2
     assert followed(client, output.counts.total.url) == {w.l1, w.l7, w.l8}
-    assert followed(client, outcome.counts.deadlines[0].url) == {w.l1, w.l9}
+    assert followed(client, outcome.counts.deadlines[0].url) == {w.l1, w.l8, w.l9}
     assert followed(client, dashboard.whole.total.url) == {w.l1, w.l7, w.l8, w.l9}
     delayed = next(f for f in output.counts.statuses if f.label == "Delayed")
-    assert followed(client, delayed.url) == {w.l7}
+    assert followed(client, delayed.url) == {w.l7, w.l8}
 
 
 def test_framework_dashboard_shows_indicators_with_baseline_target_and_milestones(

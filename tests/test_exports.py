@@ -8,9 +8,10 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from measures.models import StatusCategory
 from reports.exports import neutralise
-from tests.factories import make_line
-from tests.test_measures_table import AS_OF, build_world
+from tests.factories import WORLD_AS_OF as AS_OF
+from tests.factories import build_world, make_line, make_update
 
 
 @pytest.fixture
@@ -70,12 +71,12 @@ def test_xlsx_repeats_the_table_with_full_texts(client, world):
         ]
         for row in rows
     ]
-    assert [v[2] for v in values[1:]] == ["1 a)", "1 a)", "1 a)"]
+    assert [v[2] for v in values[1:]] == ["1 a)", "1 a)", "2", "1 a)"]
     assert values[2][4] == "D'ici 06/2000" and values[2][6] == "PARDEV"
     assert values[2][-1] == "Partnerships"
     assert values[1][-2] is None  # l3's completion came the day after
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(values[0]))}4"
+    assert sheet.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(values[0]))}5"
     assert sheet["F2"].is_date and sheet["F2"].value == datetime.datetime(2000, 7, 31)
     assert sheet["A1"].font.bold
 
@@ -88,12 +89,13 @@ def test_csv_repeats_the_table(client, world):
         [c.isoformat() if isinstance(c, datetime.date) else neutralise(c) for c in row]
         for row in rows
     ]
-    assert content[3][0] == "GB.341/POL/4"
+    assert content[4][0] == "GB.341/POL/4"
 
 
 def test_status_text_is_the_one_of_the_chosen_day(client, world):
     rows = csv_rows(client, {"code": "2", "as_of": AS_OF.isoformat()})
-    assert [r[-2] for r in rows[1:]] == ["Retard du recrutement", ""]
+    # l8's own "cancelled" is older than its question's update: the newer one is its status.
+    assert [r[-2] for r in rows[1:]] == ["Retard du recrutement"] * 2
     assert [r[-3] for r in rows[1:]] == ["Dated", "Dated"]
 
 
@@ -161,4 +163,15 @@ def test_headers_and_labels_follow_the_active_language(client, world):
     header, *rows = csv.reader(io.StringIO(content))
     assert header[7] == "État au 31 août 2000"
     assert header[11] == "Type d'échéance"
-    assert [row[11] for row in rows] == ["Datée"] * 3
+    assert [row[11] for row in rows] == ["Datée"] * 4
+
+
+def test_suggested_status_is_marked_in_both_files(client, world):
+    make_update(world.l1, AS_OF, StatusCategory.DELAYED, category_confirmed=False)
+    params = {"as_of": AS_OF.isoformat(), "code": "1 a)", "unit": world.l1.units.get().pk}
+    (header, row) = csv_rows(client, params)
+    assert dict(zip(header, row, strict=True))["Status on Aug. 31, 2000"] == "Delayed (suggested)"
+    sheet = xlsx(client, params)
+    assert (
+        sheet.cell(2, header.index("Status on Aug. 31, 2000") + 1).value == "Delayed (suggested)"
+    )

@@ -69,11 +69,11 @@ def manager_client(client, manager_user):
 
 
 # Expected queries, whatever the number of lines:
-# * session * user * (table) count * page of lines * their units
+# * session * user * (table) count * page of lines * their units * their status updates
 # * the filter form's choices: plans, parts, units, frameworks, outcomes, outputs
-TABLE_QUERIES = 11
-# * session * user * plan * deadline counts by part * status counts by part * parts
-# * oldest overdue lines * their units
+TABLE_QUERIES = 12
+# * session * user * plan * counts by part and status * parts * oldest overdue lines
+# * their units * their status updates
 PLAN_DASHBOARD_QUERIES = 8
 # * session * user * framework * outcomes * their outputs * indicators * milestones
 # * direct links * links through questions * statuses of linked lines

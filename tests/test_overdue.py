@@ -3,9 +3,12 @@
 import datetime
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from measures.models import ActionLine, DeadlineKind, StatusCategory
+from measures.models import NO_STATUS, ActionLine, DeadlineKind, StatusCategory, StatusUpdate
 from tests.factories import make_line, make_plan, make_update
 
 AS_OF = datetime.date(2000, 8, 31)
@@ -22,7 +25,11 @@ def overdue_ids(as_of=AS_OF):
 
 
 def status_of(line, as_of=AS_OF):
-    return ActionLine.objects.with_status_as_of(as_of).get(pk=line.pk)
+    return (
+        ActionLine.objects.with_status_as_of(as_of)
+        .annotate(status_category=F("status_category"), status_as_of=F("status_as_of"))
+        .get(pk=line.pk)
+    )
 
 
 def test_line_due_before_as_of_without_update_is_overdue(question):
@@ -85,8 +92,16 @@ def test_two_updates_on_the_same_day_the_last_entered_wins(question):
 def test_no_update_means_no_status(question):
     line = make_line(question)
     annotated = status_of(line)
-    assert annotated.status_category is None
+    assert annotated.status_category == ""
     assert annotated.status_update_id is None
+    assert list(ActionLine.objects.with_status_as_of(AS_OF).filter(NO_STATUS)) == [line]
+
+
+def test_an_update_without_category_means_no_status_too(question):
+    line = make_line(question)
+    make_update(line, AS_OF, category="", narrative="Rien à signaler")
+    assert status_of(line).status_update_id is not None
+    assert list(ActionLine.objects.with_status_as_of(AS_OF).filter(NO_STATUS)) == [line]
 
 
 def test_question_level_update_counts_for_lines_without_their_own(question):
@@ -96,9 +111,47 @@ def test_question_level_update_counts_for_lines_without_their_own(question):
     make_update(reported, AS_OF - 10 * DAY, StatusCategory.DELAYED)
     assert status_of(plain).status_category == StatusCategory.COMPLETED
     assert status_of(plain).status_as_of == AS_OF - 5 * DAY
-    # The line's own update wins over its question's, even an older one.
-    assert status_of(reported).status_category == StatusCategory.DELAYED
-    assert overdue_ids() == {reported.pk}
+    # The question's update is newer than the line's own: it is the line's status too.
+    assert status_of(reported).status_category == StatusCategory.COMPLETED
+    assert overdue_ids() == set()
+
+
+def test_the_newest_update_about_a_line_is_its_status_its_own_or_its_questions(question):
+    line = make_line(question, due=AS_OF + 10 * DAY)
+    own = make_update(line, datetime.date(2000, 1, 1), StatusCategory.NOT_STARTED)
+    whole = make_update(question, AS_OF, StatusCategory.IN_PROGRESS)
+    assert status_of(line).status_update_id == whole.pk
+    assert status_of(line, AS_OF - DAY).status_update_id == own.pk
+    later = make_update(line, AS_OF + DAY, StatusCategory.COMPLETED)
+    assert status_of(line, AS_OF + DAY).status_update_id == later.pk
+
+
+@given(
+    updates=st.lists(
+        st.tuples(st.booleans(), st.integers(0, 20), st.sampled_from(StatusCategory.values)),
+        max_size=8,
+    ),
+    day=st.integers(0, 20),
+)
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_status_is_the_newest_update_about_the_line_on_the_day(question, updates, day):
+    """Against a plain reading of the rule: sort the updates about the line (removed after
+    each example, the question fixture is shared)."""
+    line = make_line(question, due=AS_OF)
+    made = [
+        make_update(question if whole else line, AS_OF + offset * DAY, category)
+        for whole, offset, category in updates
+    ]
+    as_of = AS_OF + day * DAY
+    counted = [u for u in made if u.as_of <= as_of]
+    newest = max(counted, key=lambda u: (u.as_of, u.entered_at, u.pk), default=None)
+    annotated = status_of(line, as_of)
+    assert annotated.status_update_id == (newest.pk if newest else None)
+    assert annotated.status_category == (newest.category if newest else "")
+    StatusUpdate.objects.filter(pk__in=[u.pk for u in made]).delete()
+    line.delete()
 
 
 def test_update_of_another_question_does_not_count(question):

@@ -14,7 +14,7 @@ from measures.models import ActionLine, Plan
 from reports.annex import GB279, GB341, plan_annex
 from reports.pdf import write_pdf
 from tests.factories import make_update
-from tests.test_reports_annex import normalise, pdf_pages, pdf_text, squeeze
+from tests.pdfs import normalise, pdf_pages, pdf_text, squeeze
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 HEADER = ["Questions", "Contexte et lignes d'action", "Calendrier"]

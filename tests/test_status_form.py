@@ -6,8 +6,9 @@ import re
 import pytest
 
 from measures.models import ReportingRound, StatusCategory, StatusUpdate
-from tests.factories import make_line, make_plan, make_update
-from tests.test_status_views import AUG_31, TODAY, frozen_today  # noqa: F401 (autouse fixture)
+from tests.factories import AUG_31, TODAY, make_line, make_plan, make_update
+
+pytestmark = pytest.mark.usefixtures("frozen_today")
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
 """The pages staff read: "My measures", a plan as of a date, an action line with its history."""
 
 import datetime
+import re
 
 import pytest
-import time_machine
 from django.contrib.auth.models import User
 
 from measures.models import (
@@ -15,18 +15,12 @@ from measures.models import (
     StatusCategory,
     StatusUpdate,
 )
+from measures.policy import STAFF_GROUP
+from measures.views import LINES_PER_PAGE
 from outcomes.models import Framework, Outcome, Output
-from tests.factories import make_line, make_plan, make_update
+from tests.factories import AUG_31, TODAY, make_line, make_plan, make_update, make_user
 
-TODAY = datetime.date(2000, 9, 15)
-AUG_31 = datetime.date(2000, 8, 31)
-
-
-@pytest.fixture(autouse=True)
-def frozen_today():
-    """Today is 15 September 2000 in every test of the status pages."""
-    with time_machine.travel(datetime.datetime(2000, 9, 15, 10, 0, tzinfo=datetime.UTC)):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen_today")
 
 
 @pytest.fixture
@@ -65,11 +59,46 @@ def test_home_lists_my_units_lines_by_plan_with_counts_and_marks(client, staff_u
     assert page.count('class="badge due-soon"') == 1
 
 
-def test_home_with_no_unit_says_so_and_lists_plans(client, manager_user, plan):
-    client.force_login(manager_user)
+def test_home_with_no_unit_says_so_and_lists_plans(client, plan):
+    client.force_login(make_user("carl", STAFF_GROUP))
     page = client.get("/").content.decode()
     assert "No action line is assigned to your units." in page
     assert f'href="/plans/{plan.pk}/"' in page
+
+
+@pytest.mark.parametrize("role", ["manager_user", "admin_user"])
+def test_managers_and_administrators_without_lines_land_on_the_measures_table(
+    client, plan, role, request
+):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get("/", follow=True)
+    assert response.redirect_chain == [("/measures/", 302)]
+    assert "Réunion des donateurs" in response.content.decode()
+
+
+def test_manager_with_lines_of_a_unit_keeps_my_measures(client, manager_user, pardev, plan):
+    manager_user.units.add(pardev)
+    client.force_login(manager_user)
+    response = client.get("/")
+    assert response.status_code == 200 and response.context["counts"]["lines"] == 2
+
+
+def test_count_cards_link_to_the_measures_table_filtered_to_their_lines(client, staff_user, plan):
+    client.force_login(staff_user)
+    page = client.get("/").content.decode()
+    start = page.index('<ul class="counts">')
+    cards = page[start : page.index("</ul>", start)]
+    links = [link.replace("&amp;", "&") for link in re.findall(r'href="([^"]+)"', cards)]
+    assert links == [
+        "/measures/?mine=1&as_of=2000-09-15",
+        "/measures/?mine=1&as_of=2000-09-15&overdue=1",
+        "/measures/?mine=1&as_of=2000-09-15&due_within=30",
+        "/measures/?mine=1&as_of=2000-09-15&status=none",
+    ]
+    # Each card's number is the number of lines its link shows.
+    counts = client.get("/").context["counts"]
+    for link, key in zip(links, ["lines", "overdue", "due_soon", "no_status"], strict=True):
+        assert client.get(link).context["table"].paginator.count == counts[key]
 
 
 def build_plan(lines, unit):
@@ -98,14 +127,16 @@ def build_plan(lines, unit):
     return plan
 
 
-# Session, user, the user's groups (may publish?), plan, parts, questions, their question
-# updates, lines, their units, their updates, overdue lines, due-soon lines, rounds.
-PLAN_PAGE_QUERIES = 13
-# Session, user, my lines, their updates, overdue lines, due-soon lines, all plans.
-HOME_QUERIES = 7
+# Session, user, the user's groups (may publish?), plan, its pages of questions, parts, the
+# page's questions with their status, their lines with status and marks, the lines' units,
+# the updates those statuses are, rounds.
+PLAN_PAGE_QUERIES = 11
+# Session, user, my lines' counts, the page of my lines, their units, their questions' status,
+# the updates, all plans.
+HOME_QUERIES = 8
 
 
-@pytest.mark.parametrize("size", [10, 300])
+@pytest.mark.parametrize("size", [10, 1000])
 def test_plan_page_runs_a_fixed_number_of_queries(
     client, staff_user, pardev, size, django_assert_num_queries
 ):
@@ -113,10 +144,10 @@ def test_plan_page_runs_a_fixed_number_of_queries(
     client.force_login(staff_user)
     with django_assert_num_queries(PLAN_PAGE_QUERIES):
         response = client.get(f"/plans/{plan.pk}/")
-    assert response.content.decode().count('href="/lines/') == size
+    assert response.content.decode().count('href="/lines/') == min(size, LINES_PER_PAGE)
 
 
-@pytest.mark.parametrize("size", [10, 300])
+@pytest.mark.parametrize("size", [10, 1000])
 def test_my_measures_runs_a_fixed_number_of_queries(
     client, staff_user, pardev, size, django_assert_num_queries
 ):
@@ -125,6 +156,27 @@ def test_my_measures_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(HOME_QUERIES):
         response = client.get("/")
     assert response.context["counts"]["lines"] == size
+    assert response.content.decode().count('href="/lines/') == min(size, LINES_PER_PAGE)
+
+
+def test_a_long_plan_is_read_page_by_page_with_every_line_once(client, staff_user, pardev):
+    plan = build_plan(450, pardev)
+    client.force_login(staff_user)
+    seen = []
+    for number in (1, 2, 3):
+        page = client.get(f"/plans/{plan.pk}/", {"page": number}).content.decode()
+        seen += re.findall(r'href="/lines/(\d+)/"', page)
+    assert sorted(map(int, seen)) == sorted(lines_of(plan).values_list("pk", flat=True))
+    assert "Page 3 of 3" in page
+
+
+def test_my_measures_is_read_page_by_page_with_all_lines_counted(client, staff_user, pardev):
+    build_plan(250, pardev)
+    client.force_login(staff_user)
+    first = client.get("/")
+    second = client.get("/", {"page": 2})
+    assert first.context["counts"]["lines"] == second.context["counts"]["lines"] == 250
+    assert second.content.decode().count('href="/lines/') == 50
 
 
 def test_plan_page_shows_parts_questions_and_lines_in_print_order(client, staff_user, plan):

@@ -2,6 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from measures.models import StatusCategory
 from measures.suggest import (
     CANCELLED,
     COMPLETED,
@@ -169,15 +170,7 @@ def test_suggests_status(narrative, status):
 
 
 def test_status_values_match_the_model_choices():
-    assert set(STATUSES) == {
-        "not_started",
-        "in_progress",
-        "ongoing",
-        "completed",
-        "delayed",
-        "postponed",
-        "cancelled",
-    }
+    assert set(STATUSES) == set(StatusCategory.values)
 
 
 @given(st.text())

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from measures.models import DeadlineKind
 from measures.timelines import (
     AS_NEEDED,
     DATED,
@@ -226,7 +227,7 @@ def test_reading_ignores_case_and_surrounding_whitespace(phrase, kind, due):
 
 
 def test_kind_values_match_the_model_choices():
-    assert KINDS == ("dated", "ongoing", "as_needed", "unread")
+    assert set(KINDS) == set(DeadlineKind.values)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,190 @@
+"""Pages against their own SQL: plan page (1,000 lines), My measures (2,000 lines), measures
+table (overdue, 10,000 lines) and the admin changelist, side by side, interleaved, medians.
+
+    .venv/bin/python benchmarks/readmodel_quick.py
+    bin/with-postgres .venv/bin/python benchmarks/readmodel_quick.py
+
+"Raw SQL" is the page's own queries, run again through a bare cursor. Production settings, in a
+throwaway database of its own.
+"""
+
+import datetime
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ilo_tracker.settings")
+os.environ.update(DEBUG="false", SECRET_KEY="benchmark-only", ALLOWED_HOSTS="testserver")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+
+# No collectstatic needed: the pages' asset URLs cost the same either way.
+settings.STORAGES["staticfiles"] = {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+
+from django.contrib.auth.models import User  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from measures.models import (  # noqa: E402
+    ActionLine,
+    DeadlineKind,
+    Part,
+    Plan,
+    Question,
+    StatusCategory,
+    StatusUpdate,
+    Unit,
+)
+
+AS_OF = datetime.date(2026, 6, 30)
+PLANS, QUESTIONS, LINES, UPDATES = 10, 100, 10, 5
+RUNS = int(os.environ.get("RUNS", 15))
+
+
+def build():
+    """10 plans × 100 questions × 10 lines, 5 updates a line and one a question."""
+    rng = random.Random(11)
+    unit, other = Unit.objects.bulk_create([Unit(code="MINE", name="Mine"), Unit(code="X")])
+    categories = StatusCategory.values
+    for p in range(PLANS):
+        plan = Plan.objects.create(symbol=f"GB.{p}/B/1", title=f"Plan {p}")
+        part = Part.objects.create(plan=plan, order=1, number="I", title="Partie I")
+        questions = Question.objects.bulk_create(
+            Question(part=part, order=q, code=f"{q}.", title=f"Question {q}")
+            for q in range(QUESTIONS)
+        )
+        lines = ActionLine.objects.bulk_create(
+            ActionLine(
+                question=question,
+                order=i,
+                text=f"Ligne d'action {question.order}.{i} " * 5,
+                timeline="D'ici la fin de 2026",
+                deadline_kind=DeadlineKind.DATED,
+                due_date=AS_OF + datetime.timedelta(days=rng.randint(-300, 300)),
+            )
+            for question in questions
+            for i in range(LINES)
+        )
+        ActionLine.units.through.objects.bulk_create(
+            ActionLine.units.through(actionline=line, unit=unit if p < 2 else other)
+            for line in lines
+        )
+        StatusUpdate.objects.bulk_create(
+            [
+                StatusUpdate(
+                    action_line=line,
+                    as_of=AS_OF - datetime.timedelta(days=rng.randint(-100, 700)),
+                    category=rng.choice(categories),
+                    narrative="État des travaux " * 10,
+                )
+                for line in lines
+                for _ in range(UPDATES)
+            ]
+            + [
+                StatusUpdate(
+                    question=question,
+                    as_of=AS_OF - datetime.timedelta(days=rng.randint(0, 400)),
+                    category=rng.choice(categories),
+                )
+                for question in questions
+            ]
+        )
+    user = User.objects.create_superuser("bench", "b@example.org", "x")
+    user.units.add(unit)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return user, Plan.objects.order_by("pk").first()
+
+
+def page(client, url):
+    def run():
+        response = client.get(url, secure=True)
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    return run
+
+
+def raw_sql(client, url):
+    """The page's queries, captured once, then run through a bare cursor."""
+    with CaptureQueriesContext(connection) as captured:
+        page(client, url)()
+    queries = [q["sql"] for q in captured.captured_queries]
+
+    def run():
+        with connection.cursor() as cursor:
+            for sql in queries:
+                cursor.execute(sql)
+                if cursor.description:
+                    cursor.fetchall()
+
+    return run, len(queries)
+
+
+def timed(run):
+    start = time.perf_counter()
+    run()
+    return (time.perf_counter() - start) * 1000
+
+
+def compare(label, runs):
+    """Interleaved runs of each named callable; medians, min–max and ratios to the first."""
+    for run in runs.values():
+        run()  # warm up
+    times = {name: [] for name in runs}
+    for _ in range(RUNS):
+        for name, run in runs.items():
+            times[name].append(timed(run))
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    parts = []
+    for name, values in times.items():
+        parts.append(f"{name} {medians[name]:.1f} ms ({min(values):.1f}–{max(values):.1f})")
+    names = list(runs)
+    ratios = ", ".join(
+        f"{medians[names[0]] / medians[other]:.2f}× {other}" for other in names[1:]
+    )
+    print(f"{label}: {'; '.join(parts)} → {ratios}")
+
+
+def main():
+    if connection.vendor == "sqlite":
+        connection.settings_dict["TEST"]["NAME"] = os.path.join(
+            tempfile.gettempdir(), f"ilo-readmodel-{os.getpid()}.sqlite3"
+        )
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        user, plan = build()
+        client = Client()
+        client.force_login(user)
+        as_of = AS_OF.isoformat()
+        print(f"{connection.vendor}: {ActionLine.objects.count()} lines, "
+              f"{StatusUpdate.objects.count()} updates; {RUNS} interleaved runs")
+        for label, url in [
+            ("plan page, 1,000 lines", f"/plans/{plan.pk}/?as_of={as_of}"),
+            ("My measures, 2,000 lines", "/"),
+            ("measures table, overdue", f"/measures/?overdue=1&as_of={as_of}"),
+        ]:
+            sql, count = raw_sql(client, url)
+            runs = {"page": page(client, url), f"raw SQL ({count} queries)": sql}
+            if label.startswith("measures table"):
+                runs["admin changelist"] = page(client, "/admin/measures/actionline/")
+            compare(label, runs)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

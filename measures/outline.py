@@ -1,0 +1,249 @@
+"""A plan's outline as of a date: parts → questions → lines, each line with its status, its
+overdue and due-soon marks, its deadline and its address, prepared once.
+
+The plan page, My measures and the annex all read plans here, so they agree line for line; they
+differ in their templates only. A fixed number of queries whatever the number of lines.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
+from .models import ActionLine, Question, StatusUpdate, deadline_label, status_label
+
+
+@dataclass
+class Status:
+    """An update as a page shows it: the status of a line or a question on the date."""
+
+    update_id: int
+    category: str  # "" when the update gives none
+    label: str  # in the active language, "(suggested)" until a person confirms it
+    is_suggested: bool
+    as_of: datetime.date
+    dated: str  # "as of 31 Aug. 2000"
+    narrative: str
+    about_question: bool
+
+
+def statuses_by_id(update_ids):
+    """{update id: Status} in one query."""
+    ids = {pk for pk in update_ids if pk is not None}
+    if not ids:
+        return {}
+    labels, dates, statuses = {}, {}, {}
+    as_of_text = gettext("as of %(date)s")
+    fields = ["pk", "category", "category_confirmed", "as_of", "narrative", "question_id"]
+    for pk, category, confirmed, as_of, narrative, question_id in StatusUpdate.objects.filter(
+        pk__in=ids
+    ).values_list(*fields):
+        key = (category, confirmed)
+        if key not in labels:
+            labels[key] = status_label(category, confirmed)
+        if as_of not in dates:
+            dates[as_of] = as_of_text % {"date": date_format(as_of)}
+        statuses[pk] = Status(
+            update_id=pk,
+            category=category,
+            label=labels[key],
+            is_suggested=bool(category) and not confirmed,
+            as_of=as_of,
+            dated=dates[as_of],
+            narrative=narrative,
+            about_question=question_id is not None,
+        )
+    return statuses
+
+
+def attach_statuses(lines):
+    """Set `status` on lines annotated by `with_status_as_of`, in one query."""
+    statuses = statuses_by_id(line.status_update_id for line in lines)
+    for line in lines:
+        line.status = statuses.get(line.status_update_id)
+    return lines
+
+
+def units_of(line_ids):
+    """{line id: [unit, …]} in code order, as `line.units.all()` lists them, in one query."""
+    units = {}
+    links = ActionLine.units.through.objects.filter(actionline_id__in=line_ids)
+    for link in links.select_related("unit").order_by("unit__code"):
+        units.setdefault(link.actionline_id, []).append(link.unit)
+    return units
+
+
+def line_url_maker():
+    """pk → the line page's address, reversing the route once instead of once per line."""
+    marker = 2**31 - 1
+    template = reverse("line_detail", args=[marker])
+    head, tail = template.split(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+@dataclass
+class Line:
+    pk: int
+    url: str
+    order: int
+    text: str
+    timeline: str
+    due_date: datetime.date | None
+    deadline: str  # "read as 30 Sept. 2000", "Ongoing", "No timeline"…
+    units: list
+    status: Status | None
+    is_overdue: bool
+    is_due_soon: bool
+    question: "QuestionNode" = field(repr=False, default=None)
+
+    @property
+    def own_status(self):
+        """The line's status when it is about the line itself, not its whole question."""
+        return self.status if self.status and not self.status.about_question else None
+
+
+@dataclass
+class QuestionNode:
+    question: Question
+    status: Status | None  # the newest update about the whole question
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass
+class PartNode:
+    part: object
+    questions: list[QuestionNode] = field(default_factory=list)
+
+
+@dataclass
+class PlanNode:
+    plan: object
+    as_of: datetime.date
+    parts: list[PartNode] = field(default_factory=list)
+
+    @property
+    def lines(self):
+        return [line for part in self.parts for q in part.questions for line in q.lines]
+
+
+def question_pages(plan, lines_per_page):
+    """The plan's question ids in print order, cut into pages of about `lines_per_page` lines.
+
+    A question is never split across pages. One query.
+    """
+    pages, page, size = [], [], 0
+    questions = (
+        Question.objects.filter(part__plan=plan)
+        .annotate(line_count=Count("lines"))
+        .order_by("part__order", "order")
+        .values_list("pk", "line_count")
+    )
+    for pk, line_count in questions:
+        if page and size + line_count > lines_per_page:
+            pages.append(page)
+            page, size = [], 0
+        page.append(pk)
+        size += line_count
+    return [*pages, page]
+
+
+def plan_outline(plan, as_of, questions=None):
+    """The plan's parts, its questions (or only `questions`, a page of them) and their lines.
+
+    Five queries: parts, questions with their status, lines with status and marks, units,
+    and the updates those statuses are.
+    """
+    questions = Question.objects.filter(part__plan=plan) if questions is None else questions
+    questions = list(questions.with_status_as_of(as_of).order_by("part__order", "order"))
+    lines = _lines(
+        ActionLine.objects.filter(question__in=[q.pk for q in questions]).select_related(
+            "question"
+        ),
+        as_of,
+    )
+    statuses = statuses_by_id(
+        [q.status_update_id for q in questions] + [line.status_update_id for line in lines]
+    )
+    parts = {part.pk: PartNode(part) for part in plan.parts.all()}
+    nodes = {}
+    for question in questions:
+        node = QuestionNode(question, statuses.get(question.status_update_id))
+        nodes[question.pk] = node
+        parts[question.part_id].questions.append(node)
+    _attach_lines(lines, nodes, statuses)
+    return PlanNode(plan, as_of, list(parts.values()))
+
+
+def lines_outline(lines, as_of, page=slice(None)):
+    """The plans, parts and questions of `lines` (a queryset), with those lines only, or with
+    the `page` (a slice) of them in print order.
+
+    Four queries: lines with status, marks and questions, units, updates, question updates.
+    """
+    lines = _lines(lines.select_related("question__part__plan"), as_of, page)
+    questions = {line.question_id: line.question for line in lines}
+    question_status = dict(
+        Question.objects.filter(pk__in=questions)
+        .with_status_as_of(as_of)
+        .values_list("pk", "status_update_id")
+    )
+    statuses = statuses_by_id(
+        [*question_status.values(), *(line.status_update_id for line in lines)]
+    )
+    plans, parts, nodes = {}, {}, {}
+    for question in questions.values():
+        part = question.part
+        if part.plan_id not in plans:
+            plans[part.plan_id] = PlanNode(part.plan, as_of)
+        if part.pk not in parts:
+            parts[part.pk] = PartNode(part)
+            plans[part.plan_id].parts.append(parts[part.pk])
+        nodes[question.pk] = QuestionNode(question, statuses.get(question_status[question.pk]))
+        parts[part.pk].questions.append(nodes[question.pk])
+    _attach_lines(lines, nodes, statuses)
+    return list(plans.values())
+
+
+def _lines(queryset, as_of, page=slice(None)):
+    lines = list(queryset.with_marks_as_of(as_of).in_print_order()[page])
+    units = units_of([line.pk for line in lines])
+    for line in lines:
+        line.unit_list = units.get(line.pk, [])
+    return lines
+
+
+def _attach_lines(lines, nodes, statuses):
+    url = line_url_maker()
+    dates = {}
+    read_as = gettext("read as %(date)s")
+    labels = {}
+    for line in lines:
+        if line.due_date:
+            if line.due_date not in dates:
+                dates[line.due_date] = read_as % {"date": date_format(line.due_date)}
+            deadline = dates[line.due_date]
+        else:
+            key = (line.deadline_kind, bool(line.timeline or line.question.timeline))
+            if key not in labels:
+                labels[key] = str(deadline_label(*key))
+            deadline = labels[key]
+        node = nodes[line.question_id]
+        node.lines.append(
+            Line(
+                pk=line.pk,
+                url=url(line.pk),
+                order=line.order,
+                text=line.text,
+                timeline=line.timeline,
+                due_date=line.due_date,
+                deadline=deadline,
+                units=line.unit_list,
+                status=statuses.get(line.status_update_id),
+                is_overdue=line.is_overdue,
+                is_due_soon=line.is_due_soon,
+                question=node,
+            )
+        )
