@@ -85,11 +85,20 @@ TEMPLATES = [
 
 VAR_DIR = BASE_DIR / "var"  # git-ignored: the SQLite database and uploaded files
 VAR_DIR.mkdir(exist_ok=True)
+# CONN_MAX_AGE > 0 keeps a connection per worker process (gunicorn: e.g. 60); keep it 0 under
+# runserver, which opens one per request thread and would exhaust PostgreSQL's connections.
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'ilo_tracker.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{VAR_DIR / 'ilo_tracker.sqlite3'}",
+        conn_max_age=envint("CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite is for development and small installs; PostgreSQL is the production database.
+    # Writers take the lock when their transaction begins and wait for it up to 20 s, so
+    # concurrent saves queue instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -126,7 +135,9 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploads waiting for import and rendered PDFs. With several app servers or task workers, this
+# folder must be shared by all of them (a volume, NFS).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
 # Heavy work (large PDFs, imports) runs as a task on the database queue; the worker is
 # `manage.py db_worker`, started by `make run`.
@@ -160,6 +171,8 @@ SECURE_CSP = {
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")
+    # Load balancers and container health checks call it over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -1,0 +1,18 @@
+"""gunicorn settings for ilo_tracker, read from the environment (`make serve`, Docker, systemd).
+
+gunicorn -c deploy/gunicorn.conf.py
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "ilo_tracker.wsgi:application"
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+# Sync workers, the usual two per core plus one: pages are database and CPU work, not waiting.
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
+# Small PDFs render in the request; larger ones go to the task worker well within this.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
+# Restart a worker now and then so that no slow growth of memory lasts.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = os.environ.get("ACCESS_LOG", "-")
