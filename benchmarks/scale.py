@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
-from tests.servers import Client, gunicorn, production_env  # noqa: E402
+from tests.servers import Client, gunicorn, production_env, signed_in_cookies  # noqa: E402
 
 AS_OF = "2015-06-30"  # about a third of the generated lines are overdue then
 CLIENTS = 50
@@ -272,15 +272,7 @@ def annex(rounds):
 def load(env, admin, measures_url, requests_per_client):
     """50 clients, each sending its requests one after another, against gunicorn; phases of
     the measures table and of the admin changelist alternate."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(admin.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = admin.get_session_auth_hash()
-    session.create()
-    cookies = {"sessionid": session.session_key}
+    cookies = signed_in_cookies(env, [admin.username])[0]
     targets = {"measures": measures_url, "admin": "/admin/measures/actionline/"}
     results = {name: {"latencies": [], "errors": 0, "elapsed": 0.0} for name in targets}
 
@@ -392,8 +384,8 @@ def run_child(args, database, out):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", help="write the report (Markdown) here too")
-    parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--requests", type=int, default=4, help="per client, per load phase")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=3, help="per client, per load phase")
     parser.add_argument("--no-load", action="store_true")
     parser.add_argument("--lines", type=int, default=10_000, help="generated lines")
     parser.add_argument("--updates", type=int, default=50_000, help="generated status updates")

@@ -18,4 +18,6 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 # Restart a worker now and then so that no slow growth of memory lasts.
 max_requests = 2000
 max_requests_jitter = 200
+# Not used; its one default path would be shared by every gunicorn on the machine.
+control_socket_disable = True
 accesslog = os.environ.get("ACCESS_LOG", "-")
