@@ -1,4 +1,5 @@
-# The README's two commands: `make run` (demo on SQLite) and `make test` (everything CI runs).
+# The README's two commands: `make run` (demo on SQLite) and `make test` (everything CI runs);
+# `make serve` (production server, README "Deploy") and `make bench` (docs/performance.md).
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
@@ -8,12 +9,21 @@ APT_PACKAGES := gettext fonts-dejavu-core fonts-dejavu-extra libpango-1.0-0 libp
 APT_TEST_PACKAGES := postgresql chromium poppler-utils
 PYTEST := $(BIN)/pytest
 
-.PHONY: run setup install system-packages system-test-packages assets static messages lint test test-sqlite test-postgres
+.PHONY: run serve bench setup install system-packages system-test-packages assets static messages lint test test-sqlite test-postgres
 
 run: setup
 	@$(BIN)/python manage.py create_demo_users
 	$(BIN)/python manage.py db_worker & trap 'kill $$!' EXIT; \
 	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# gunicorn and a task worker with DEBUG off, on PostgreSQL: DATABASE_URL's, or when it is unset
+# a throwaway one with the demo data, removed on exit (deploy/serve).
+serve: install assets messages static
+	BIND=$${BIND:-127.0.0.1:$(PORT)} deploy/serve
+
+# Builds the scale data on SQLite and on a throwaway PostgreSQL and writes docs/performance.md.
+bench: install assets messages static system-test-packages
+	$(BIN)/python benchmarks/scale.py --out docs/performance.md
 
 setup: install assets messages static
 	$(BIN)/python manage.py migrate --no-input
@@ -44,8 +54,9 @@ node_modules/.package-lock.json: package.json
 
 assets: node_modules/.package-lock.json
 
+# Collected as production serves them (hashed names and a manifest); development reads the sources.
 static: install assets
-	$(BIN)/python manage.py collectstatic --no-input -v0
+	DEBUG=false SECRET_KEY=collectstatic-only $(BIN)/python manage.py collectstatic --no-input -v0
 
 messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0

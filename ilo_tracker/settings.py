@@ -85,14 +85,23 @@ TEMPLATES = [
 
 VAR_DIR = BASE_DIR / "var"  # git-ignored: the SQLite database and uploaded files
 VAR_DIR.mkdir(exist_ok=True)
+# CONN_MAX_AGE > 0 keeps a connection per worker process (gunicorn: e.g. 60); keep it 0 under
+# runserver, which opens one per request thread and would exhaust PostgreSQL's connections.
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'ilo_tracker.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{VAR_DIR / 'ilo_tracker.sqlite3'}",
+        conn_max_age=envint("CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles the app's short queries for longer than they run.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite is for development and small installs; PostgreSQL is the production database.
+    # Writers take the lock when their transaction begins and wait for it up to 20 s, so
+    # concurrent saves queue instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 # Covering indexes (INCLUDE) are for PostgreSQL; SQLite builds them without the extra column.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -131,7 +140,9 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploads waiting for import and rendered PDFs. With several app servers or task workers, this
+# folder must be shared by all of them (a volume, NFS).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
 # Heavy work (large PDFs, imports) runs as a task on the database queue; the worker is
 # `manage.py db_worker`, started by `make run`.
@@ -169,6 +180,8 @@ SECURE_CSP = {
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")
+    # Load balancers and container health checks call it over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

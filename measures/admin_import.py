@@ -8,12 +8,12 @@ imported by the task worker while a progress page follows it.
 
 import datetime
 import secrets
-import tempfile
 import time
 from functools import partial
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -37,7 +37,9 @@ from measures.importing.tasks import STEPS, import_stored_workbook, read_progres
 from measures.importing.workbook import check_size
 from measures.policy import can_import_plans, require
 
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "ilo_tracker_imports"
+# Under MEDIA_ROOT, which every app server and task worker shares: any of them may confirm
+# the upload or import it.
+UPLOAD_DIR = Path(settings.MEDIA_ROOT) / "imports"
 SESSION_KEY = "plan_imports"
 # Imports handed to the task worker, by token: only the session that confirmed them sees them.
 BACKGROUND_KEY = "plan_imports_running"
@@ -249,7 +251,7 @@ def blank_template(request, model_admin):
 
 
 def _store(workbook):
-    UPLOAD_DIR.mkdir(mode=0o700, exist_ok=True)
+    UPLOAD_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
     too_old = time.time() - UPLOAD_LIFETIME
     for old in UPLOAD_DIR.iterdir():
         if old.stat().st_mtime < too_old:

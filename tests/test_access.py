@@ -14,6 +14,7 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "healthz",  # says "ok" or not, nothing else (tests/test_healthz.py)
 }
 
 

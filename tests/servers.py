@@ -1,0 +1,248 @@
+"""Real processes for tests and benchmarks: gunicorn and `db_worker` on a database of their own.
+
+The servers run with production settings (DEBUG off) on a fresh, migrated database of the
+suite's kind: a SQLite file, or a database on the suite's PostgreSQL server (DATABASE_URL).
+`Client` is a small HTTP client that keeps its own cookies: the production session cookie is
+`Secure`, which the standard library's cookie jar would not send over plain HTTP on loopback.
+"""
+
+import http.client
+import itertools
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+_databases = itertools.count(1)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def production_env(database_url, media_root, **extra):
+    """The environment of a production install, on loopback over plain HTTP."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ilo_tracker.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": database_url,
+        "MEDIA_ROOT": str(media_root),
+        "CONN_MAX_AGE": "60",
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+def manage(env, *args):
+    return subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def run_python(env, code):
+    """Run `code` with Django set up in `env`; returns what it printed."""
+    return subprocess.run(
+        [PYTHON, "-c", f"import django\ndjango.setup()\n{code}"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+@contextmanager
+def fresh_database(suite_url=None):
+    """The URL of a new migrated database of the suite's kind, dropped afterwards."""
+    suite_url = suite_url if suite_url is not None else os.environ.get("DATABASE_URL", "")
+    with tempfile.TemporaryDirectory(prefix="ilo-server-") as tmp:
+        if suite_url.startswith("postgres"):
+            import psycopg
+
+            parts = urllib.parse.urlsplit(suite_url)
+            name = f"ilo_server_{os.getpid()}_{next(_databases)}"
+            server = parts._replace(path="/postgres").geturl()
+            with psycopg.connect(server, autocommit=True) as admin:
+                admin.execute(f'CREATE DATABASE "{name}"')
+            try:
+                url = parts._replace(path=f"/{name}").geturl()
+                manage({**os.environ, "DATABASE_URL": url}, "migrate", "--no-input", "-v0")
+                yield url
+            finally:
+                with psycopg.connect(server, autocommit=True) as admin:
+                    admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        else:
+            url = f"sqlite:///{tmp}/ilo.sqlite3"
+            manage({**os.environ, "DATABASE_URL": url}, "migrate", "--no-input", "-v0")
+            yield url
+
+
+@contextmanager
+def process(args, env, ready=None, timeout=60):
+    """A child process, stopped (SIGTERM, then SIGKILL) on leaving; `ready()` is awaited."""
+    with tempfile.TemporaryFile() as log:
+        child = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + timeout
+            while ready is not None and not ready():
+                if child.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise RuntimeError(f"{args[:3]} did not start:\n{log.read().decode()}")
+                time.sleep(0.1)
+            yield child
+        finally:
+            child.terminate()
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+
+
+@contextmanager
+def gunicorn(env, workers=3, ready_status=200):
+    """The app under gunicorn with the deploy configuration; yields its base URL once
+    /healthz answers `ready_status`."""
+    if not (ROOT / "staticfiles" / "staticfiles.json").exists():
+        # Production pages name hashed static files; `make static` collects them so.
+        manage({**env, "DEBUG": "false"}, "collectstatic", "--no-input", "-v0")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    args = [GUNICORN, "-c", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
+    env = {**env, "WEB_CONCURRENCY": str(workers)}
+    with process(args, env, ready=lambda: _health(url) == ready_status):
+        yield url
+
+
+def _health(url):
+    try:
+        return Client(url, timeout=5).get("/healthz").status
+    except OSError:
+        return None
+
+
+@contextmanager
+def task_workers(env, count=1):
+    """`count` task workers (`manage.py db_worker`), running until the block ends."""
+    with ExitStack() as stack:
+        for _ in range(count):
+            stack.enter_context(
+                process(
+                    [PYTHON, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.2"],
+                    env,
+                )
+            )
+        yield
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status, self.headers, self.body = status, headers, body
+
+    @property
+    def text(self):
+        return self.body.decode()
+
+
+class Client:
+    """HTTP/1.1 to a server on loopback: one connection per request, cookies kept by hand."""
+
+    def __init__(self, base_url, cookies=None, timeout=60):
+        self.address = urllib.parse.urlsplit(base_url).netloc
+        self.cookies = dict(cookies or {})
+        self.timeout = timeout
+
+    def request(self, method, path, fields=None, files=None):
+        """`files` maps a field name to (file name, bytes): sent as multipart/form-data."""
+        headers = {"Host": self.address.split(":")[0]}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if files:
+            boundary = secrets.token_hex(16)
+            body = _multipart(boundary, fields or {}, files)
+            headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+        elif fields is not None:
+            body = urllib.parse.urlencode(fields)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection = http.client.HTTPConnection(self.address, timeout=self.timeout)
+        try:
+            connection.request(method, path, body, headers)
+            response = connection.getresponse()
+            result = Response(response.status, response.headers, response.read())
+        finally:
+            connection.close()
+        for cookie in result.headers.get_all("Set-Cookie") or []:
+            name, value = cookie.split(";", 1)[0].split("=", 1)
+            self.cookies[name] = value
+        return result
+
+    def get(self, path):
+        return self.request("GET", path)
+
+    def post(self, path, fields, files=None):
+        return self.request("POST", path, fields, files)
+
+    def form_fields(self, response):
+        """The hidden inputs of a page's forms (CSRF token, seen update) by name."""
+        fields = {}
+        for tag in re.findall(r"<input[^>]*type=\"hidden\"[^>]*>", response.text):
+            name = re.search(r'name="([^"]+)"', tag)
+            value = re.search(r'value="([^"]*)"', tag)
+            if name:
+                fields[name[1]] = value[1] if value else ""
+        return fields
+
+
+def _multipart(boundary, fields, files):
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+        f"{value}\r\n".encode()
+        for name, value in fields.items()
+    ]
+    for name, (filename, content) in files.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+            + content
+            + b"\r\n"
+        )
+    return b"".join(parts) + f"--{boundary}--\r\n".encode()
+
+
+SESSIONS_CODE = """
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.models import User
+from django.contrib.sessions.backends.db import SessionStore
+for username in {usernames!r}:
+    user = User.objects.get(username=username)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    print(session.session_key)
+"""
+
+
+def signed_in_cookies(env, usernames):
+    """Session cookies of `usernames`, made directly: signing in 50 clients through the login
+    form would spend most of a test on password hashing."""
+    keys = run_python(env, SESSIONS_CODE.format(usernames=list(usernames))).split()
+    return [{"sessionid": key} for key in keys]
