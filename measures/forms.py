@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import ReportingRound, StatusCategory
+from .text import MAX_TEXT_LENGTH, CleanTextField
 
 
 class DateInput(forms.DateInput):
@@ -40,10 +41,11 @@ class StatusUpdateForm(forms.Form):
     category = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Choose a status")), *StatusCategory.choices]
     )
-    narrative = forms.CharField(
+    narrative = CleanTextField(
         label=_("Narrative"),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
+        max_length=MAX_TEXT_LENGTH,
         help_text=_("Plain text; blank lines separate paragraphs."),
     )
     about = forms.ChoiceField(label=_("This update is about"), widget=forms.RadioSelect)
@@ -57,10 +59,6 @@ class StatusUpdateForm(forms.Form):
         self.fields["about"].choices = choices
         self.fields["about"].initial = self.LINE
         self.fields["as_of"].initial = timezone.localdate
-
-    def clean_narrative(self):
-        # Browsers send textarea line breaks as CRLF; store plain newlines.
-        return self.cleaned_data["narrative"].replace("\r\n", "\n")
 
     def about_question(self):
         return self.cleaned_data["about"] == self.QUESTION

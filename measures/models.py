@@ -5,11 +5,14 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outcomes.models import Language, Output
+
+from .text import MAX_TEXT_LENGTH
 
 
 class Unit(models.Model):
@@ -326,6 +329,11 @@ class StatusUpdate(models.Model):
             models.CheckConstraint(
                 condition=Q(category__in=["", *StatusCategory.values]),
                 name="update_category_valid",
+            ),
+            # The status form says so at the field; this holds for every other way in.
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("narrative"), MAX_TEXT_LENGTH),
+                name="update_narrative_bounded",
             ),
         ]
         indexes = [

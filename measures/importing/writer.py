@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from measures.models import ActionLine, Question, StatusUpdate
+from measures.text import clean_text
 from outcomes.models import Output
 
 from .headers import PLAN_DATE_LABELS
@@ -232,7 +233,8 @@ class _Sheet:
 
     def put(self, column, text, bold=False):
         cell = self.sheet.cell(self.row, column)
-        cell.value = text
+        # A control character stored before the app cleaned its input cannot break the file.
+        cell.value = clean_text(text) if isinstance(text, str) else text
         if cell.data_type == "f":
             cell.data_type = "s"  # a text starting with "=" stays text
         cell.alignment = _WRAP
