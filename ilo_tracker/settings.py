@@ -131,6 +131,14 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Heavy work (large PDFs, imports) runs as a task on the database queue; the worker is
 # `manage.py db_worker`, started by `make run`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running task beats every quarter of this; one silent for longer lost its worker and is
+# retried once (renders) or failed with a message (measures.heartbeat).
+TASK_LEASE_SECONDS = envint("TASK_LEASE_SECONDS", 60)
+# A PDF over either budget is refused with a message instead of laid out for ever.
+PDF_MAX_PAGES = envint("PDF_MAX_PAGES", 2000)
+PDF_MAX_SECONDS = envint("PDF_MAX_SECONDS", 600)
+# `manage.py cleanup_files` deletes rendered PDFs older than this.
+RENDER_KEEP_DAYS = envint("RENDER_KEEP_DAYS", 7)
 
 # Password-reset mail goes to the console in development, to SMTP (EMAIL_HOST...) otherwise.
 MAILERS = {
