@@ -1,6 +1,7 @@
 """The edge where a document's view model becomes HTML, then a PDF (WeasyPrint)."""
 
 import logging
+import re
 import threading
 import time
 from contextlib import contextmanager
@@ -60,6 +61,21 @@ class PdfTooLarge(Exception):
 
     def __init__(self):
         super().__init__(over_budget_message())
+
+
+# Pango lays out an unbroken word in time that grows with the square of its length once CSS lets
+# it wrap (`overflow-wrap: anywhere`, print.css): 20,000 characters took a minute. A zero-width
+# space every few characters of a long word gives it break opportunities at no such cost.
+_LONG_WORD = re.compile(r"[^\s<>&;]{30,}")  # never inside a tag or an entity
+_TEXT = re.compile(r">([^<]+)<")
+_ZWSP = "\u200b"
+
+
+def _breakable(html):
+    def split(word):
+        return _ZWSP.join(word[i : i + 10] for i in range(0, len(word), 10))
+
+    return _TEXT.sub(lambda m: f">{_LONG_WORD.sub(lambda w: split(w[0]), m[1])}<", html)
 
 
 # The documents are laid out as if served from here: the only place they may load from.
@@ -138,7 +154,7 @@ def write_pdf(document, on_stage=None, on_page=None):
     from weasyprint import HTML
 
     on_stage = on_stage or (lambda stage: None)
-    html = render_html(document, for_print=True)
+    html = _breakable(render_html(document, for_print=True))
     on_stage("layout")
     with _pages_reported_to(on_page or (lambda number: None)):
         rendered = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).render(
