@@ -1,10 +1,28 @@
+import datetime
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import BoundField
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import ReportingRound, StatusCategory
 from .text import MAX_TEXT_LENGTH, CleanTextField
+
+# The dates the app reasons about: from the ILO's founding to the end of the century. Outside
+# them a date is a typo, and date arithmetic on it (as of + 30 days) overflows at 9999-12-31.
+EARLIEST_DATE = datetime.date(1919, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+
+
+def validate_report_date(value):
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValidationError(
+            _("Enter a date between %(first)s and %(last)s."),
+            code="out_of_range",
+            params={"first": date_format(EARLIEST_DATE), "last": date_format(LATEST_DATE)},
+        )
 
 
 class DateInput(forms.DateInput):
@@ -37,7 +55,9 @@ class StatusUpdateForm(forms.Form):
     LINE = "line"
     QUESTION = "question"
 
-    as_of = forms.DateField(label=_("As of"), widget=DateInput())
+    as_of = forms.DateField(
+        label=_("As of"), widget=DateInput(), validators=[validate_report_date]
+    )
     category = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Choose a status")), *StatusCategory.choices]
     )
@@ -66,7 +86,12 @@ class StatusUpdateForm(forms.Form):
 
 class AsOfForm(forms.Form):
     bound_field_class = FocusFirstError
-    as_of = forms.DateField(label=_("Status as of"), widget=DateInput(), required=False)
+    as_of = forms.DateField(
+        label=_("Status as of"),
+        widget=DateInput(),
+        required=False,
+        validators=[validate_report_date],
+    )
 
 
 class ReportingRoundForm(forms.ModelForm):
