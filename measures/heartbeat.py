@@ -61,6 +61,8 @@ def heartbeat(beat):
 
 def fail_lost_task(task_id, message):
     """Record the task `task_id` as failed if the queue still has it running."""
+    if not task_id:
+        return  # never handed to the queue
     DBTaskResult.objects.filter(id=task_id, status=TaskResultStatus.RUNNING).update(
         status=TaskResultStatus.FAILED,
         finished_at=timezone.now(),

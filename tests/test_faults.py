@@ -167,3 +167,79 @@ def test_an_import_whose_worker_is_killed_fails_with_a_message_and_leaves_no_upl
     assert 'hx-trigger="every 2s"' not in page  # no longer polls as if in progress
     assert not stored.exists() and not stored.with_suffix(".progress.json").exists()
     assert not Plan.objects.exists()
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 256 KB file system (tmpfs), mounted for the test: a disk that fills up for real."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    result = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True
+    )
+    if result.returncode != 0:
+        pytest.skip(f"mounting a tmpfs needs root: {result.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=True)
+
+
+def fill(disk):
+    """Fill `disk` to the last byte."""
+    with (disk / "filler").open("wb") as filler:
+        try:
+            while True:
+                filler.write(b"\0" * 4096)
+                filler.flush()
+        except OSError:
+            pass
+
+
+def test_an_upload_to_a_full_disk_is_refused_with_a_message_and_leaves_no_file(
+    client, admin_user, tiny_disk, monkeypatch
+):
+    monkeypatch.setattr("measures.admin_import.UPLOAD_DIR", tiny_disk / "imports")
+    client.force_login(admin_user)
+    response = upload(client, os.urandom(600_000), name="big.xlsx")
+    assert response.status_code == 200
+    assert "big.xlsx</strong>: the server&#x27;s disk is full: the file was not stored." in (
+        response.text
+    )
+    assert list((tiny_disk / "imports").iterdir()) == []  # no 0-byte or partial upload
+
+
+def test_a_render_on_a_full_disk_fails_with_a_message_and_leaves_no_file(
+    client, manager_user, tiny_disk, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tiny_disk
+    monkeypatch.setattr("reports.documents.BACKGROUND_LINES", 3)
+    (tiny_disk / "reports").mkdir()
+    fill(tiny_disk)
+    plan = make_plan(symbol="GB.991/TC/1", lines=5)
+    client.force_login(manager_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        job_url = client.get(reverse("reports:plan_annex_pdf", args=[plan.pk]))["Location"]
+    job = RenderJob.objects.get()
+    assert (job.status, job.failure) == (RenderJob.Status.FAILED, RenderJob.Failure.NO_SPACE)
+    assert "The server's disk is full: tell an administrator." in client.get(job_url).text
+    assert [p.name for p in tiny_disk.rglob("*") if p.is_file()] == ["filler"]
+
+
+def test_a_status_save_on_a_full_database_keeps_the_text_with_a_message(
+    client, staff_user, pardev, monkeypatch
+):
+    """Simulated: the database's own disk cannot be filled under the test database."""
+    from django.db import OperationalError
+
+    def disk_full(**kwargs):
+        raise OperationalError("database or disk is full")
+
+    monkeypatch.setattr("measures.services.status_update_create", disk_full)
+    line = make_plan(units=[pardev]).parts.get().questions.get().lines.get()
+    client.force_login(staff_user)
+    page = client.post(
+        reverse("line_update", args=[line.pk]),
+        {"as_of": "2000-08-31", "category": "in_progress", "about": "line", "narrative": "Mon"},
+    ).text
+    assert "The server&#x27;s disk is full: your update was not saved." in page
+    assert ">\nMon</textarea>" in page
