@@ -8,7 +8,10 @@ through.
 import hashlib
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from measures.text import MAX_TEXT_LENGTH, CleanTextField
 
 FIELD = "seen_version"
 
@@ -50,9 +53,14 @@ class LockedForm(forms.ModelForm):
 
 
 class LockedAdminMixin:
-    """For ModelAdmin and inlines: every change form carries the row's version."""
+    """For ModelAdmin and inlines: every change form carries the row's version, and its texts
+    are cleaned of control characters and bounded, as in the app's own forms."""
 
     form = LockedForm
+    formfield_overrides = {
+        models.CharField: {"form_class": CleanTextField},
+        models.TextField: {"form_class": CleanTextField, "max_length": MAX_TEXT_LENGTH},
+    }
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))

@@ -4,6 +4,7 @@ SQLite under var/ is the default so a fresh clone just works; PostgreSQL (produc
 DATABASE_URL. Production mode whenever DEBUG is off.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "django_tasks_db",
+    "axes",
     "outcomes",
     "measures",
     "reports",
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into its page
 ]
 
 ROOT_URLCONF = "ilo_tracker.urls"
@@ -112,6 +115,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "ilo_tracker.login_throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (ilo_tracker/login_throttle.py): per account and, separately, per address.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "ilo_tracker.login_throttle.locked_out"
+# The address counted: REMOTE_ADDR, which a client cannot forge. Behind a reverse proxy, name
+# the header it sets (e.g. CLIENT_IP_HEADER=HTTP_X_FORWARDED_FOR) and its count of proxies.
+AXES_IPWARE_META_PRECEDENCE_ORDER = [os.environ.get("CLIENT_IP_HEADER", "REMOTE_ADDR")]
+AXES_IPWARE_PROXY_COUNT = envint("CLIENT_IP_PROXY_COUNT", 0) or None
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -147,6 +164,14 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Heavy work (large PDFs, imports) runs as a task on the database queue; the worker is
 # `manage.py db_worker`, started by `make run`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running task beats every quarter of this; one silent for longer lost its worker and is
+# retried once (renders) or failed with a message (measures.heartbeat).
+TASK_LEASE_SECONDS = envint("TASK_LEASE_SECONDS", 60)
+# A PDF over either budget is refused with a message instead of laid out for ever.
+PDF_MAX_PAGES = envint("PDF_MAX_PAGES", 2000)
+PDF_MAX_SECONDS = envint("PDF_MAX_SECONDS", 600)
+# `manage.py cleanup_files` deletes rendered PDFs older than this.
+RENDER_KEEP_DAYS = envint("RENDER_KEEP_DAYS", 7)
 
 # Password-reset mail goes to the console in development, to SMTP (EMAIL_HOST...) otherwise.
 MAILERS = {

@@ -7,6 +7,7 @@ imported by the task worker while a progress page follows it.
 """
 
 import datetime
+import errno
 import secrets
 import time
 from functools import partial
@@ -33,8 +34,15 @@ from measures.importing import (
 )
 from measures.importing.layouts import get_layout
 from measures.importing.summary import kind_label
-from measures.importing.tasks import STEPS, import_stored_workbook, read_progress
-from measures.importing.workbook import check_size
+from measures.importing.tasks import (
+    STEPS,
+    WORKER_LOST,
+    import_stored_workbook,
+    read_progress,
+    recover_stalled,
+    uploads_in_use,
+)
+from measures.importing.workbook import Problem, check_size
 from measures.policy import can_import_plans, require
 
 # Under MEDIA_ROOT, which every app server and task worker shares: any of them may confirm
@@ -106,10 +114,10 @@ def upload(request, model_admin):
         workbook = form.cleaned_data["file"]
         try:
             check_size(workbook.size, workbook.name)
+            token = _store(workbook)
         except ImportRefused as refused:
             problems = refused.problems
         else:
-            token = _store(workbook)
             request.session.setdefault(SESSION_KEY, {})[token] = {
                 "name": workbook.name,
                 "symbol": form.cleaned_data["symbol"],
@@ -211,6 +219,8 @@ def import_progress(request, model_admin, token):
         result = None
     if result is None:
         raise Http404(_("This import is not known to your session."))
+    if recover_stalled(result, UPLOAD_DIR / f"{token}.xlsx"):
+        result.refresh()
     context = _context(
         request, model_admin, title=_("Import a plan: progress"), job=job, result=result
     )
@@ -226,7 +236,7 @@ def import_progress(request, model_admin, token):
                 counts=_labelled(outcome["counts"]),
             )
     elif result.status == TaskResultStatus.FAILED:
-        context["state"] = "failed"
+        context.update(state="failed", lost=result.errors[-1].traceback == WORKER_LOST)
     else:
         step, stage = read_progress(UPLOAD_DIR / f"{token}.xlsx")
         context.update(state="running" if step else "queued", step=step, stage=stage, steps=STEPS)
@@ -250,16 +260,35 @@ def blank_template(request, model_admin):
     return response
 
 
-def _store(workbook):
-    UPLOAD_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+def remove_old_uploads():
+    """Delete uploads (and their progress files) left for longer than UPLOAD_LIFETIME, by a
+    preview never confirmed or a worker that died, but none an import still waits for."""
     too_old = time.time() - UPLOAD_LIFETIME
-    for old in UPLOAD_DIR.iterdir():
-        if old.stat().st_mtime < too_old:
+    in_use = uploads_in_use()
+    removed = 0
+    for old in UPLOAD_DIR.glob("*") if UPLOAD_DIR.is_dir() else ():
+        if old.stat().st_mtime < too_old and old.with_suffix(".xlsx") not in in_use:
             old.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def _store(workbook):
+    """The upload kept under a new token; on a full disk, nothing is kept (ImportRefused)."""
+    UPLOAD_DIR.mkdir(mode=0o700, exist_ok=True)
+    remove_old_uploads()
     token = secrets.token_urlsafe(24)
-    with (UPLOAD_DIR / f"{token}.xlsx").open("wb") as target:
-        for chunk in workbook.chunks():
-            target.write(chunk)
+    path = UPLOAD_DIR / f"{token}.xlsx"
+    try:
+        with path.open("wb") as target:
+            for chunk in workbook.chunks():
+                target.write(chunk)
+    except OSError as error:
+        path.unlink(missing_ok=True)
+        if error.errno != errno.ENOSPC:
+            raise
+        message = _("the server's disk is full: the file was not stored. Tell an administrator.")
+        raise ImportRefused([Problem(workbook.name, None, None, None, message)]) from error
     return token
 
 

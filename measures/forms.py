@@ -1,9 +1,28 @@
+import datetime
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import BoundField
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import ReportingRound, StatusCategory
+from .text import MAX_TEXT_LENGTH, CleanTextField
+
+# The dates the app reasons about: from the ILO's founding to the end of the century. Outside
+# them a date is a typo, and date arithmetic on it (as of + 30 days) overflows at 9999-12-31.
+EARLIEST_DATE = datetime.date(1919, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+
+
+def validate_report_date(value):
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValidationError(
+            _("Enter a date between %(first)s and %(last)s."),
+            code="out_of_range",
+            params={"first": date_format(EARLIEST_DATE), "last": date_format(LATEST_DATE)},
+        )
 
 
 class DateInput(forms.DateInput):
@@ -36,14 +55,17 @@ class StatusUpdateForm(forms.Form):
     LINE = "line"
     QUESTION = "question"
 
-    as_of = forms.DateField(label=_("As of"), widget=DateInput())
+    as_of = forms.DateField(
+        label=_("As of"), widget=DateInput(), validators=[validate_report_date]
+    )
     category = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Choose a status")), *StatusCategory.choices]
     )
-    narrative = forms.CharField(
+    narrative = CleanTextField(
         label=_("Narrative"),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
+        max_length=MAX_TEXT_LENGTH,
         help_text=_("Plain text; blank lines separate paragraphs."),
     )
     about = forms.ChoiceField(label=_("This update is about"), widget=forms.RadioSelect)
@@ -58,17 +80,18 @@ class StatusUpdateForm(forms.Form):
         self.fields["about"].initial = self.LINE
         self.fields["as_of"].initial = timezone.localdate
 
-    def clean_narrative(self):
-        # Browsers send textarea line breaks as CRLF; store plain newlines.
-        return self.cleaned_data["narrative"].replace("\r\n", "\n")
-
     def about_question(self):
         return self.cleaned_data["about"] == self.QUESTION
 
 
 class AsOfForm(forms.Form):
     bound_field_class = FocusFirstError
-    as_of = forms.DateField(label=_("Status as of"), widget=DateInput(), required=False)
+    as_of = forms.DateField(
+        label=_("Status as of"),
+        widget=DateInput(),
+        required=False,
+        validators=[validate_report_date],
+    )
 
 
 class ReportingRoundForm(forms.ModelForm):

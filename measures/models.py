@@ -16,12 +16,15 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from outcomes.models import Language, Output
+
+from .text import MAX_TEXT_LENGTH
 
 
 class Unit(models.Model):
@@ -418,6 +421,11 @@ class StatusUpdate(models.Model):
             models.CheckConstraint(
                 condition=Q(category__in=["", *StatusCategory.values]),
                 name="update_category_valid",
+            ),
+            # The status form says so at the field; this holds for every other way in.
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("narrative"), MAX_TEXT_LENGTH),
+                name="update_narrative_bounded",
             ),
         ]
         # The newest update about a line or question, read from the index alone on PostgreSQL

@@ -107,3 +107,9 @@ def round_publish(*, round_, user):
         round_.published_by = user
         round_.save(update_fields=["published_at", "published_by"])
     return round_
+
+
+def is_disk_full(error):
+    """Whether a database error says the disk is full (SQLite's SQLITE_FULL, PostgreSQL 53100)."""
+    cause = error.__cause__
+    return getattr(cause, "sqlstate", None) == "53100" or "database or disk is full" in str(error)

@@ -2,10 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import OperationalError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import policy, services
@@ -14,6 +16,10 @@ from .models import DUE_SOON_DAYS, ActionLine, Plan, Question, StatusUpdate
 from .outline import lines_outline, plan_outline, question_pages
 
 LINES_PER_PAGE = 200
+DISK_FULL = gettext_lazy(
+    "The server's disk is full: your update was not saved. Your text is kept here: try again "
+    "later, or tell an administrator."
+)
 
 
 @login_required
@@ -144,6 +150,11 @@ def line_update(request, line_id):
         )
     except ValidationError as error:
         form.add_error(None, error)
+        return _render_line(request, line, form)
+    except OperationalError as error:
+        if not services.is_disk_full(error):
+            raise
+        form.add_error(None, DISK_FULL)
         return _render_line(request, line, form)
     except services.StatusConflict as conflict:
         # Keep the user's words; saving again goes through unless yet another update arrives.

@@ -14,6 +14,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from measures.outline import statuses_by_id, units_of
+from measures.text import clean_text
 
 CHUNK_SIZE = 1000
 # A spreadsheet reads a cell starting with these as a formula (or a formula's continuation).
@@ -57,7 +58,10 @@ def export_rows(table, queryset):
 
 
 def _plain(value):
-    """What a spreadsheet can hold: text, numbers and dates."""
+    """What a spreadsheet can hold: text (cleaned again, for what was stored before the app
+    cleaned its input), numbers and dates."""
+    if isinstance(value, str):
+        return clean_text(value)
     return "" if value is None else value
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from measures.folding import Folded
-from measures.forms import DateInput
+from measures.forms import DateInput, validate_report_date
 from measures.models import (
     NO_STATUS,
     ActionLine,
@@ -59,6 +59,10 @@ class LineFilter(django_filters.FilterSet):
         method="keep_all",
         widget=DateInput(),
         help_text=_("Statuses, overdue and due dates as they stood on this day."),
+        # Left out it means today (see __init__); sent empty, it is an error, not a crash.
+        required=True,
+        error_messages={"required": _("Enter a date.")},
+        validators=[validate_report_date],
     )
     q = django_filters.CharFilter(
         label=_("Text"),

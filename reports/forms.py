@@ -1,13 +1,20 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from measures.forms import validate_report_date
+
 from .annex import GB279, GB341
 
 
 class AnnexForm(forms.Form):
     """The query string of an annex: `?as_of=YYYY-MM-DD&layout=gb279|gb341`, both optional."""
 
-    as_of = forms.DateField(label=_("Status as of"), required=False, input_formats=["%Y-%m-%d"])
+    as_of = forms.DateField(
+        label=_("Status as of"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        validators=[validate_report_date],
+    )
     layout = forms.ChoiceField(
         label=_("Layout"),
         required=False,

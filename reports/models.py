@@ -1,9 +1,24 @@
 """Render jobs: large PDFs are laid out by the task worker while the user waits or comes back."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from measures.heartbeat import stale_before
+
+RENDER_FOLDER = "reports"
+
+
+class RenderJobQuerySet(models.QuerySet):
+    def unfinished(self):
+        return self.exclude(status__in=[RenderJob.Status.DONE, RenderJob.Status.FAILED])
+
+    def stalled(self):
+        """Jobs whose task has not beaten for a whole lease: their worker is gone."""
+        return self.unfinished().filter(heartbeat_at__lt=stale_before())
 
 
 class RenderJob(models.Model):
@@ -20,6 +35,15 @@ class RenderJob(models.Model):
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
 
+    class Failure(models.TextChoices):
+        ERROR = "error", _("Error")
+        WORKER_LOST = "lost", _("The worker stopped")
+        TOO_LARGE = "too_large", _("Over the page or time budget")
+        NO_SPACE = "no_space", _("Disk full")
+
+    # A render only reads, so one whose worker died is safely run once more.
+    MAX_ATTEMPTS = 2
+
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.CASCADE,
@@ -34,11 +58,18 @@ class RenderJob(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
     pages = models.PositiveIntegerField(_("pages laid out"), default=0)
     expected_pages = models.PositiveIntegerField(_("expected pages"), default=1)
-    file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), upload_to=f"{RENDER_FOLDER}/%Y/%m/", blank=True)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     error = models.TextField(_("error"), blank=True)
+    failure = models.CharField(_("failure"), max_length=10, choices=Failure, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    # Set when the worker starts the task, then every quarter of the lease (measures.heartbeat).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = RenderJobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -55,3 +86,12 @@ class RenderJob(models.Model):
     @property
     def is_finished(self):
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    def request_url(self):
+        """Where the same document is asked for again."""
+        if self.kind == self.Kind.ANNEX:
+            query = urlencode({k: v for k, v in self.params.items() if v})
+            return f"{reverse('reports:plan_annex_pdf', args=[self.object_id])}?{query}"
+        if self.kind == self.Kind.RESULTS:
+            return reverse("reports:framework_pdf", args=[self.object_id])
+        return f"{reverse('reports:measures_pdf')}?{self.params.get('query', '')}"

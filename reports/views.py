@@ -1,7 +1,6 @@
 """PDF documents, their HTML previews, and the progress page of renders run in the background."""
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext
@@ -12,8 +11,8 @@ from . import documents
 from .filters import filtered_lines
 from .forms import AnnexForm
 from .models import RenderJob
-from .pdf import render_html, write_pdf
-from .tasks import render_job
+from .pdf import PdfTooLarge, over_budget_message, render_html, write_pdf
+from .tasks import enqueue, recover_stalled
 
 Kind = RenderJob.Kind
 
@@ -29,7 +28,10 @@ def _pdf(request, kind, object_id, params):
     if lines > documents.BACKGROUND_LINES:
         return redirect(start_render(request.user, kind, object_id, params, lines))
     document = documents.build(kind, object_id, params, request.user)
-    return _pdf_response(write_pdf(document), document.filename)
+    try:
+        return _pdf_response(write_pdf(document), document.filename)
+    except PdfTooLarge as error:
+        return HttpResponse(str(error), status=413, content_type="text/plain; charset=utf-8")
 
 
 def _pdf_response(content, filename):
@@ -44,11 +46,13 @@ def _preview(request, kind, object_id, params):
 
 
 def start_render(user, kind, object_id, params, lines):
-    """A render job for the worker; the same document already on its way is not queued twice."""
-    pending = RenderJob.objects.filter(
+    """A render job for the worker; the same document already on its way is not queued twice,
+    but one whose worker died is never handed back as on its way."""
+    same = RenderJob.objects.filter(
         requested_by=user, kind=kind, object_id=object_id, params=params
-    ).exclude(status__in=[RenderJob.Status.DONE, RenderJob.Status.FAILED])
-    job = pending.first()
+    )
+    recover_stalled(same)
+    job = same.unfinished().first()
     if job is None:
         document_title = documents.title(kind, object_id, params, user)
         job = RenderJob.objects.create(
@@ -59,7 +63,7 @@ def start_render(user, kind, object_id, params, lines):
             title=document_title,
             expected_pages=max(1, lines // documents.LINES_PER_PAGE),
         )
-        transaction.on_commit(lambda: render_job.enqueue(job.pk))
+        enqueue(job)
     return job
 
 
@@ -108,7 +112,12 @@ def _job_for_user(user, job_id):
 @login_required
 def job_detail(request, job_id):
     job = _job_for_user(request.user, job_id)
-    return render(request, "reports/job.html", {"job": job})
+    if recover_stalled(RenderJob.objects.filter(pk=job.pk)):
+        job.refresh_from_db()
+    context = {"job": job}
+    if job.failure == RenderJob.Failure.TOO_LARGE:
+        context["over_budget"] = over_budget_message()
+    return render(request, "reports/job.html", context)
 
 
 @login_required
@@ -121,5 +130,7 @@ def job_file(request, job_id):
 
 @login_required
 def job_list(request):
-    jobs = owned_by_user(request.user, RenderJob.objects.all())[:20]
+    jobs = owned_by_user(request.user, RenderJob.objects.all())
+    recover_stalled(jobs)
+    jobs = jobs[:20]
     return render(request, "reports/jobs.html", {"jobs": jobs})

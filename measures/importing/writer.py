@@ -223,8 +223,9 @@ class _Sheet:
 
     def put(self, column, text, bold=False):
         cell = self.sheet.cell(self.row, column)
-        text = clean_text(text)
-        if "<sup>" in text:
+        # A control character stored before the app cleaned its input cannot break the file.
+        text = clean_text(text) if isinstance(text, str) else text
+        if isinstance(text, str) and "<sup>" in text:
             cell.value = rich_text_value(text)
         else:
             cell.value = text

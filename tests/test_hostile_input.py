@@ -1,0 +1,104 @@
+"""Hostile and unlucky input: control characters, oversized texts, odd query strings."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
+
+from measures.importing.writer import write_plan
+from measures.models import ActionLine, StatusUpdate
+from measures.text import MAX_TEXT_LENGTH, clean_text
+from tests.factories import make_plan, make_update
+from tests.test_admin_locking import open_form
+from tests.test_status_form import alice, line, post  # noqa: F401 (fixtures)
+from tests.test_status_views import AUG_31, frozen_today  # noqa: F401 (autouse fixture)
+
+# What Word pastes for a line break and a page break, and an escape from a terminal paste.
+PASTED = "Atelier tenu.\x0bRapport envoyé.\x0cSuite\x1b[0m à donner."
+CLEANED = "Atelier tenu.\nRapport envoyé.\nSuite[0m à donner."
+
+
+@given(st.text())
+def test_clean_text_leaves_only_characters_xml_accepts(text):
+    cleaned = clean_text(text)
+    assert not any(ord(c) < 32 and c not in "\t\n\r" for c in cleaned)
+    assert not any(0xD800 <= ord(c) <= 0xDFFF for c in cleaned)
+    cleaned.encode("utf-8")  # no lone surrogate left
+    assert clean_text(cleaned) == cleaned
+    assert cleaned.count("\n") == text.count("\n") + text.count("\x0b") + text.count("\x0c")
+
+
+@given(st.text(st.characters(blacklist_categories=["Cc", "Cs"])))
+def test_clean_text_keeps_ordinary_text_as_it_is(text):
+    assert clean_text(text) == text
+
+
+def test_pasted_control_characters_are_cleaned_by_the_status_form(alice, line):  # noqa: F811
+    assert post(alice, line, narrative=PASTED).status_code == 302
+    assert StatusUpdate.objects.get().narrative == CLEANED
+
+
+def test_a_narrative_over_the_limit_is_refused_at_the_field_with_the_text_kept(
+    alice,  # noqa: F811
+    line,  # noqa: F811
+):
+    # Line breaks count once, as the browser's maxlength counts them, though sent as CRLF.
+    at_limit = "a\r\n" * (MAX_TEXT_LENGTH // 2)
+    assert post(alice, line, narrative=at_limit).status_code == 302
+    too_long = "é" * (MAX_TEXT_LENGTH + 1)
+    page = post(alice, line, narrative=too_long).content.decode()
+    assert f'maxlength="{MAX_TEXT_LENGTH}"' in page
+    assert "Ensure this value has at most 20000 characters (it has 20001)." in page
+    assert 'id="id_narrative_error"' in page and too_long in page
+    assert StatusUpdate.objects.count() == 1
+
+
+def test_the_database_refuses_an_oversized_narrative_from_any_other_way_in(line):  # noqa: F811
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_update(line, AUG_31, narrative="x" * (MAX_TEXT_LENGTH + 1))
+
+
+def test_admin_forms_clean_and_bound_every_text(client, admin_user):
+    action_line = make_plan().parts.get().questions.get().lines.get()
+    url = f"/admin/measures/actionline/{action_line.pk}/change/"
+    client.force_login(admin_user)
+    form = open_form(client, url)
+    form["text"] = "x" * (MAX_TEXT_LENGTH + 1)
+    page = client.post(url, form).content.decode()
+    assert "Ensure this value has at most 20000 characters (it has 20001)." in page
+    form["text"], form["timeline"] = PASTED, "D'ici\x0bdécembre 2000\x00"
+    assert client.post(url, form).status_code == 302
+    action_line.refresh_from_db()
+    assert (action_line.text, action_line.timeline) == (CLEANED, "D'ici\ndécembre 2000")
+
+
+@pytest.fixture
+def stored_with_controls(manager_user, pardev):
+    """A narrative stored before the app cleaned its input, as an old import or the shell did."""
+    plan = make_plan(symbol="GB.279/TC/2", units=[pardev])
+    make_update(ActionLine.objects.get(question__part__plan=plan), AUG_31, narrative=PASTED)
+    return plan
+
+
+def test_exports_never_fail_on_stored_control_characters(
+    client, manager_user, stored_with_controls
+):
+    client.force_login(manager_user)
+    params = {"as_of": AUG_31.isoformat()}
+    response = client.get(reverse("measures_xlsx"), params)
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert CLEANED in {cell for row in sheet.iter_rows(values_only=True) for cell in row}
+
+    response = client.get(reverse("measures_csv"), params)
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert CLEANED in {cell for row in rows for cell in row}
+
+    plan_sheet = openpyxl.load_workbook(io.BytesIO(write_plan(stored_with_controls))).active
+    assert CLEANED in {c for row in plan_sheet.iter_rows(values_only=True) for c in row}
