@@ -14,7 +14,9 @@ from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from ilo_tracker.audit import bulk_m2m_history
 from measures.models import (
     ActionLine,
     DeadlineKind,
@@ -48,10 +50,15 @@ def compare_plan(parsed: ParsedPlan) -> Changes:
     return _Sync(parsed, write=False).run()
 
 
-def import_plan(parsed: ParsedPlan, *, delete_missing=False, progress=None) -> Changes:
-    """Write `parsed` in one transaction; rows the file lacks go only if `delete_missing`."""
+def import_plan(parsed: ParsedPlan, *, delete_missing=False, progress=None, batch=None) -> Changes:
+    """Write `parsed` in one transaction; rows the file lacks go only if `delete_missing`.
+
+    `batch` (measures.audit.import_recorded) authors the status updates the import adds.
+    """
     with transaction.atomic():
-        return _Sync(parsed, write=True, delete_missing=delete_missing, progress=progress).run()
+        return _Sync(
+            parsed, write=True, delete_missing=delete_missing, progress=progress, batch=batch
+        ).run()
 
 
 def _updates_under(model, ids):
@@ -65,8 +72,9 @@ def _updates_under(model, ids):
 
 
 class _Sync:
-    def __init__(self, parsed, *, write, delete_missing=False, progress=None):
+    def __init__(self, parsed, *, write, delete_missing=False, progress=None, batch=None):
         self.parsed = parsed
+        self.batch = batch
         self.write = write
         self.delete_missing = delete_missing
         self.progress = progress or (lambda message: None)
@@ -297,12 +305,14 @@ class _Sync:
             row.order = order
         fields = sorted({name for row in changed for name in row._changed})
         if fields:
-            model.objects.bulk_update(changed, fields, batch_size=_BATCH)
+            bulk_update_with_history(changed, model, fields, batch_size=_BATCH)
         for row in wanted:
             if row.pk is None:
                 # Parents created in this run have their key only now.
                 setattr(row, parent, getattr(row, parent.removesuffix("_id")).pk)
-        model.objects.bulk_create([row for row in wanted if row.pk is None], batch_size=_BATCH)
+        bulk_create_with_history(
+            [row for row in wanted if row.pk is None], model, batch_size=_BATCH
+        )
 
     @staticmethod
     def label(row):
@@ -366,6 +376,8 @@ class _Sync:
                     category=suggest_status(parsed.status) or "",
                     category_confirmed=False,
                     source=StatusUpdate.Source.IMPORT,
+                    author=self.batch and self.batch.user,
+                    import_batch=self.batch,
                 )
             )
         if self.write:
@@ -426,3 +438,5 @@ class _Sync:
         through.objects.bulk_create(
             [through(question_id=q.pk, output_id=o.pk) for q, o in new], batch_size=_BATCH
         )
+        touched = {q.pk for q, _o in new} | {q for q, _o in dropped if self.delete_missing}
+        bulk_m2m_history(Question, touched, batch_size=_BATCH)

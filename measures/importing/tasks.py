@@ -8,11 +8,14 @@ import json
 from datetime import date
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.tasks import task
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-from .apply import STAGES, import_plan
+from measures.audit import import_recorded
+
+from .apply import STAGES
 from .layout import read_plan
 from .workbook import ImportRefused
 
@@ -34,11 +37,13 @@ def read_progress(upload: Path):
 
 
 @task()
-def import_stored_workbook(path, filename, symbol, delete_missing, language, plan_date=None):
+def import_stored_workbook(
+    path, filename, symbol, delete_missing, language, plan_date=None, user_id=None
+):
     """Import the stored upload at `path` in one transaction, then delete the upload.
 
     Returns the plan and what changed, or the problems for which the file was refused.
-    `plan_date` is an ISO date, or None to take the file's.
+    `plan_date` is an ISO date, or None to take the file's; `user_id` is the importing user.
     """
     stored = Path(path)
     step = 0
@@ -53,13 +58,17 @@ def import_stored_workbook(path, filename, symbol, delete_missing, language, pla
     with translation.override(language):
         try:
             progress(READING)
+            content = stored.read_bytes()
             parsed = read_plan(
-                stored.read_bytes(),
+                content,
                 filename,
                 symbol,
                 date.fromisoformat(plan_date) if plan_date else None,
             )
-            changes = import_plan(parsed, delete_missing=delete_missing, progress=progress)
+            user = get_user_model().objects.filter(pk=user_id).first()
+            changes = import_recorded(
+                parsed, content, user=user, delete_missing=delete_missing, progress=progress
+            )
         except ImportRefused as refused:
             problems = [{"where": p.where, "message": p.message} for p in refused.problems]
             return {"problems": problems}
