@@ -9,4 +9,6 @@ urlpatterns = [
     path("rounds/<int:round_id>/publish/", views.round_publish, name="round_publish"),
     path("lines/<int:line_id>/", views.line_detail, name="line_detail"),
     path("lines/<int:line_id>/updates/", views.line_update, name="line_update"),
+    path("plans/<int:plan_id>/history/", views.plan_history, name="plan_history"),
+    path("lines/<int:line_id>/history/", views.line_history, name="line_history"),
 ]
