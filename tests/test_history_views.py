@@ -1,9 +1,15 @@
 """The change history of a plan and of a line: who, when, how and each field before → after."""
 
+import itertools
+
 import pytest
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
 
 from ilo_tracker.audit import Source, recorded
+from measures.history import history_page, records_of_line
 from measures.models import ActionLine
 
 from .factories import make_plan
@@ -108,3 +114,28 @@ def test_the_plan_history_runs_the_same_queries_whatever_its_length(
     rows = 2 + 2 + 3 + 2 * lines * 3
     assert response.context["page"].paginator.count == rows
     assert len(response.context["page"].object_list) == min(rows, 50)
+
+
+class EveryChangeReadsBeforeAndAfter(TestCase):
+    texts = st.text(
+        st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30
+    ).filter(str.strip)
+
+    @settings(max_examples=25, deadline=None)
+    @given(st.lists(texts, min_size=1, max_size=8))
+    def test_each_edit_shows_the_value_before_and_the_value_after(self, texts):
+        line = make_plan().parts.get().questions.get().lines.get()
+        values = [line.text]
+        for text in texts:
+            line.text = text
+            line.save()
+            values.append(text)
+        entries = history_page(records_of_line(line), 1).object_list
+        shown = [
+            (change.old, change.new)
+            for entry in reversed(entries[:-1])  # newest first; the oldest is the creation
+            for change in entry.changes
+            if change.field == "text"
+        ]
+        expected = itertools.pairwise(values)
+        assert shown == [(old, new) for old, new in expected if old != new]
