@@ -12,6 +12,7 @@ import contextvars
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
@@ -133,6 +134,8 @@ def bulk_m2m_history(model, pks, batch_size=None):
     For links written in bulk (`through.objects.bulk_create`, a filtered `delete()`), which send
     no m2m_changed signal. Three queries per many-to-many field, whatever the number of rows.
     """
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
     instances = list(model._default_manager.filter(pk__in=pks))
     if not instances:
         return
