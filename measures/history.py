@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import CharField, F, OuterRef, Subquery, Value
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ilo_tracker.audit import Source
@@ -25,6 +26,12 @@ KINDS = {
     "question": Question,
     "line": ActionLine,
     "round": ReportingRound,
+}
+# simple-history's own words for these have no Spanish.
+ACTIONS = {
+    "+": gettext_lazy("Created"),
+    "~": gettext_lazy("Changed"),
+    "-": gettext_lazy("Deleted"),
 }
 LABELS = {
     "plan": lambda r: r.symbol or r.title,
@@ -116,7 +123,7 @@ def _entries(model, kind, keys):
                 how=_how(row),
                 kind=model._meta.verbose_name,
                 label=LABELS[kind](row),
-                action=row.get_history_type_display(),
+                action=ACTIONS[row.history_type],
                 changes=[] if row.history_type == "-" else _changes(model, old, row, links, names),
             ),
         )
