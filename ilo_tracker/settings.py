@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "django_tasks_db",
+    "simple_history",
     "axes",
     "outcomes",
     "measures",
@@ -63,8 +64,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ilo_tracker.audit.AuditMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into its page
 ]
+# The audit trail (ilo_tracker/audit.py) is read, never replayed: a revert would be an edit
+# that skips the forms' checks.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 ROOT_URLCONF = "ilo_tracker.urls"
 WSGI_APPLICATION = "ilo_tracker.wsgi.application"

@@ -1,9 +1,19 @@
 from django.contrib import admin
 
+from ilo_tracker.admin_history import HistoryAdmin
 from ilo_tracker.admin_locking import LockedAdminMixin
 
 from .admin_import import import_urls
-from .models import ActionLine, Part, Plan, Question, ReportingRound, StatusUpdate, Unit
+from .models import (
+    ActionLine,
+    ImportBatch,
+    Part,
+    Plan,
+    Question,
+    ReportingRound,
+    StatusUpdate,
+    Unit,
+)
 
 
 class PartInline(LockedAdminMixin, admin.TabularInline):
@@ -42,14 +52,14 @@ class StatusUpdateInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(LockedAdminMixin, admin.ModelAdmin):
+class UnitAdmin(LockedAdminMixin, HistoryAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
     filter_horizontal = ["members"]
 
 
 @admin.register(Plan)
-class PlanAdmin(LockedAdminMixin, admin.ModelAdmin):
+class PlanAdmin(LockedAdminMixin, HistoryAdmin):
     list_display = ["symbol", "title", "session", "committee", "language", "date"]
     list_filter = ["language", "committee"]
     search_fields = ["symbol", "title"]
@@ -61,7 +71,7 @@ class PlanAdmin(LockedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Part)
-class PartAdmin(LockedAdminMixin, admin.ModelAdmin):
+class PartAdmin(LockedAdminMixin, HistoryAdmin):
     list_display = ["plan", "number", "title"]
     list_filter = ["plan"]
     list_select_related = ["plan"]
@@ -70,7 +80,7 @@ class PartAdmin(LockedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(LockedAdminMixin, admin.ModelAdmin):
+class QuestionAdmin(LockedAdminMixin, HistoryAdmin):
     list_display = ["code", "title", "part", "is_heading"]
     list_filter = ["part__plan", "is_heading"]
     list_select_related = ["part"]
@@ -80,7 +90,7 @@ class QuestionAdmin(LockedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ActionLine)
-class ActionLineAdmin(LockedAdminMixin, admin.ModelAdmin):
+class ActionLineAdmin(LockedAdminMixin, HistoryAdmin):
     list_display = ["__str__", "question", "timeline", "deadline_kind", "due_date"]
     list_filter = ["deadline_kind", "question__part__plan", "units"]
     list_select_related = ["question"]
@@ -89,17 +99,7 @@ class ActionLineAdmin(LockedAdminMixin, admin.ModelAdmin):
     inlines = [StatusUpdateInline]
 
 
-@admin.register(StatusUpdate)
-class StatusUpdateAdmin(admin.ModelAdmin):
-    """History only: updates are added through the line page, which checks the as-of date
-    against published rounds and concurrent updates."""
-
-    list_display = ["as_of", "category", "category_confirmed", "action_line", "question", "author"]
-    list_filter = ["category", "category_confirmed", "source", "as_of"]
-    list_select_related = ["action_line", "question", "author"]
-    search_fields = ["narrative"]
-    date_hierarchy = "as_of"
-
+class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -110,8 +110,31 @@ class StatusUpdateAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(ReadOnlyAdmin):
+    """History only: updates are added through the line page, which checks the as-of date
+    against published rounds and concurrent updates."""
+
+    list_display = ["as_of", "category", "category_confirmed", "action_line", "question", "author"]
+    list_filter = ["category", "category_confirmed", "source", "as_of"]
+    list_select_related = ["action_line", "question", "author"]
+    search_fields = ["narrative"]
+    date_hierarchy = "as_of"
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdmin):
+    """The record of each import, written by the importer; its changes point here."""
+
+    list_display = ["started_at", "filename", "sha256", "plan", "user"]
+    list_filter = ["plan"]
+    list_select_related = ["plan", "user"]
+    search_fields = ["filename", "sha256"]
+    date_hierarchy = "started_at"
+
+
 @admin.register(ReportingRound)
-class ReportingRoundAdmin(LockedAdminMixin, admin.ModelAdmin):
+class ReportingRoundAdmin(LockedAdminMixin, HistoryAdmin):
     """Rounds are published from the plan page, which records who published them and when."""
 
     list_display = ["plan", "as_of", "published_at", "published_by"]

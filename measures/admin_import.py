@@ -25,10 +25,10 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from measures.audit import import_recorded
 from measures.importing import (
     ImportRefused,
     compare_plan,
-    import_plan,
     read_plan,
     write_blank_template,
 )
@@ -176,6 +176,7 @@ def _confirm(request, token, stored, path):
             delete_missing,
             get_language(),
             stored.get("date"),
+            user_id=request.user.pk,
         )
         request.session.setdefault(BACKGROUND_KEY, {})[token] = {
             "task": result.id,
@@ -185,7 +186,9 @@ def _confirm(request, token, stored, path):
         return redirect("admin:measures_plan_import_progress", token=token)
     try:
         parsed = _read(path, stored)
-        changes = import_plan(parsed, delete_missing=delete_missing)
+        changes = import_recorded(
+            parsed, path.read_bytes(), user=request.user, delete_missing=delete_missing
+        )
     except ImportRefused as refused:
         for problem in refused.problems:
             messages.error(request, str(problem))

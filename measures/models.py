@@ -22,9 +22,28 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ilo_tracker import audit
+from ilo_tracker.audit import AuditedRecords, SourcedHistory
 from outcomes.models import Language, Output
 
 from .text import MAX_TEXT_LENGTH
+
+
+class BatchedHistory(SourcedHistory):
+    """Abstract base of the plans' historical models: the import that made the change, if any."""
+
+    history_batch = models.ForeignKey(
+        "measures.ImportBatch",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("import"),
+        default=audit.current_batch,
+    )
+
+    class Meta:
+        abstract = True
 
 
 class Unit(models.Model):
@@ -35,6 +54,7 @@ class Unit(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="units", verbose_name=_("members")
     )
+    history = AuditedRecords(bases=[BatchedHistory], m2m_fields=["members"])
 
     class Meta:
         ordering = ["code"]
@@ -57,6 +77,7 @@ class Plan(models.Model):
     # A name in measures.importing.layouts.LAYOUTS: how its table is titled and printed;
     # blank for a plan made by hand, whose annex guesses it.
     layout = models.CharField(_("layout"), max_length=20, blank=True)
+    history = AuditedRecords(bases=[BatchedHistory])
 
     class Meta:
         ordering = ["-date", "symbol"]
@@ -77,6 +98,7 @@ class Part(models.Model):
     order = models.PositiveSmallIntegerField(_("order"))
     number = models.CharField(_("number"), max_length=16, help_text="I, II, 1")
     title = models.TextField(_("title"))
+    history = AuditedRecords(bases=[BatchedHistory])
 
     class Meta:
         ordering = ["plan", "order"]
@@ -128,6 +150,7 @@ class Question(models.Model):
     )
 
     objects = QuestionQuerySet.as_manager()
+    history = AuditedRecords(bases=[BatchedHistory], m2m_fields=["outputs"])
 
     class Meta:
         ordering = ["part", "order"]
@@ -330,6 +353,7 @@ class ActionLine(models.Model):
     )
 
     objects = ActionLineQuerySet.as_manager()
+    history = AuditedRecords(bases=[BatchedHistory], m2m_fields=["units", "outputs"])
 
     class Meta:
         ordering = ["question", "order"]
@@ -400,6 +424,14 @@ class StatusUpdate(models.Model):
         blank=True,
         related_name="status_updates",
         verbose_name=_("author"),
+    )
+    import_batch = models.ForeignKey(
+        "ImportBatch",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="status_updates",
+        verbose_name=_("import"),
     )
     entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
     source = models.CharField(_("source"), max_length=6, choices=Source, default=Source.APP)
@@ -482,6 +514,7 @@ class ReportingRound(models.Model):
     )
 
     objects = ReportingRoundQuerySet.as_manager()
+    history = AuditedRecords(bases=[BatchedHistory])
 
     class Meta:
         ordering = ["plan", "-as_of"]
@@ -510,3 +543,36 @@ class ReportingRound(models.Model):
         """The date of the plan's latest published round: updates on or before it are refused."""
         latest = ReportingRound.objects.published().filter(plan=plan).order_by("-as_of").first()
         return latest.as_of if latest else None
+
+
+class ImportBatch(models.Model):
+    """One import of a workbook: the historical rows and status updates it wrote point here."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="import_batches",
+        verbose_name=_("imported by"),
+    )
+    started_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    filename = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    plan = models.ForeignKey(
+        Plan,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_batches",
+        verbose_name=_("plan"),
+    )
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self):
+        return f"{self.filename} ({self.sha256[:12]})"

@@ -54,6 +54,13 @@ def can_publish_round(user):
     return is_manager(user)
 
 
+def can_read_history(user, line=None):
+    """Managers read every change history; staff, that of the lines they update (their units')."""
+    if line is None:
+        return is_manager(user)
+    return can_update_line(user, line)
+
+
 def can_import_plans(user):
     return is_administrator(user)
 

@@ -10,4 +10,6 @@ urlpatterns = [
     path("lines/<int:line_id>/", views.line_detail, name="line_detail"),
     path("lines/<int:line_id>/updates/", views.line_update, name="line_update"),
     path("lines/<int:line_id>/confirm/", views.status_confirm, name="status_confirm"),
+    path("plans/<int:plan_id>/history/", views.plan_history, name="plan_history"),
+    path("lines/<int:line_id>/history/", views.line_history, name="line_history"),
 ]

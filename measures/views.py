@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from . import policy, services
 from .forms import AsOfForm, ReportingRoundForm, StatusUpdateForm
+from .history import history_page, records_of_line, records_of_plan
 from .models import DUE_SOON_DAYS, ActionLine, Plan, Question, StatusUpdate
 from .outline import lines_outline, plan_outline, question_pages
 
@@ -209,3 +210,20 @@ def status_confirm(request, line_id):
     services.status_update_confirm(update=update)
     messages.success(request, _("Status confirmed."))
     return redirect("line_detail", line_id=line.pk)
+
+
+@login_required
+def plan_history(request, plan_id):
+    plan = policy.plan_for_user(request.user, plan_id)
+    policy.require(policy.can_read_history(request.user))
+    page = history_page(records_of_plan(plan), request.GET.get("page"))
+    return render(request, "measures/history.html", {"plan": plan, "page": page})
+
+
+@login_required
+def line_history(request, line_id):
+    line = policy.line_for_user(request.user, line_id)
+    policy.require(policy.can_read_history(request.user, line))
+    page = history_page(records_of_line(line), request.GET.get("page"))
+    context = {"plan": line.question.part.plan, "line": line, "page": page}
+    return render(request, "measures/history.html", context)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from ilo_tracker.admin_history import HistoryAdmin
 from ilo_tracker.admin_locking import LockedAdminMixin
 
 from .models import Framework, Indicator, Milestone, Outcome, Output
@@ -31,7 +32,7 @@ class MilestoneInline(LockedAdminMixin, admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(LockedAdminMixin, admin.ModelAdmin):
+class FrameworkAdmin(LockedAdminMixin, HistoryAdmin):
     list_display = ["code", "kind", "title", "first_year", "last_year", "symbol", "language"]
     list_filter = ["kind", "language"]
     search_fields = ["code", "title", "symbol"]
@@ -39,7 +40,7 @@ class FrameworkAdmin(LockedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(LockedAdminMixin, admin.ModelAdmin):
+class OutcomeAdmin(LockedAdminMixin, HistoryAdmin):
     list_display = ["__str__", "kind", "title"]
     list_filter = ["framework", "kind"]
     list_select_related = ["framework"]
@@ -48,7 +49,7 @@ class OutcomeAdmin(LockedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Output)
-class OutputAdmin(LockedAdminMixin, admin.ModelAdmin):
+class OutputAdmin(LockedAdminMixin, HistoryAdmin):
     list_display = ["__str__", "title"]
     list_filter = ["outcome__framework"]
     list_select_related = ["outcome__framework"]
@@ -56,7 +57,7 @@ class OutputAdmin(LockedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(LockedAdminMixin, admin.ModelAdmin):
+class IndicatorAdmin(LockedAdminMixin, HistoryAdmin):
     list_display = ["code", "outcome", "text", "baseline_text", "target_text", "target_period"]
     list_filter = ["outcome__framework"]
     list_select_related = ["outcome__framework"]
@@ -65,7 +66,7 @@ class IndicatorAdmin(LockedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(LockedAdminMixin, admin.ModelAdmin):
+class MilestoneAdmin(LockedAdminMixin, HistoryAdmin):
     list_display = ["indicator", "period", "text"]
     list_filter = ["period", "indicator__outcome__framework"]
     list_select_related = ["indicator"]

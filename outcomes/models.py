@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from ilo_tracker.audit import AuditedRecords
+
 
 class Language(models.TextChoices):
     """The ILO's three working languages, used for documents and plans."""
@@ -26,6 +28,7 @@ class Framework(models.Model):
     last_year = models.PositiveSmallIntegerField(_("last year"))
     symbol = models.CharField(_("GB symbol"), max_length=40, blank=True)
     language = models.CharField(_("language"), max_length=2, choices=Language)
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["-first_year", "code"]
@@ -53,6 +56,7 @@ class Outcome(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.STRATEGIC)
     title = models.TextField(_("title"), blank=True)
     strategy = models.TextField(_("strategy"), blank=True)
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["framework", "order"]
@@ -79,6 +83,7 @@ class Output(models.Model):
     title = models.TextField(_("title"))
 
     objects = OutputQuerySet.as_manager()
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["outcome", "order"]
@@ -111,6 +116,7 @@ class Indicator(models.Model):
     )
     target_text = models.TextField(_("target"), blank=True)
     target_period = models.CharField(_("target period"), max_length=20, blank=True)
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["outcome", "order"]
@@ -135,6 +141,7 @@ class Milestone(models.Model):
     period = models.CharField(_("biennium"), max_length=20, help_text="2010-11")
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True, blank=True)
     text = models.TextField(_("milestone"))
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["indicator", "period"]

@@ -174,13 +174,13 @@ def test_progress_page_shows_each_stage_while_the_worker_runs(admin_client, monk
     progress_url = admin_client.post(preview_url)["Location"]
     seen = []
 
-    def import_plan(parsed, *, delete_missing, progress):
+    def import_plan(parsed, *, delete_missing, progress, batch):
         for stage in STAGES:
             progress(stage)
             seen.append(admin_client.get(progress_url).content.decode())
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("measures.importing.tasks.import_plan", import_plan)
+    monkeypatch.setattr("measures.audit.import_plan", import_plan)
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     assert [re.search(r"Step \d of 4: [^<]*", page)[0] for page in seen] == [
         "Step 2 of 4: Parts and questions…",

@@ -19,7 +19,9 @@ from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from ilo_tracker.audit import bulk_m2m_history
 from measures.models import (
     ActionLine,
     DeadlineKind,
@@ -60,18 +62,22 @@ def compare_plan(parsed: ParsedPlan) -> Changes:
     return diff(parsed)
 
 
-def import_plan(parsed: ParsedPlan, *, delete_missing=False, progress=None) -> Changes:
-    """Diff and apply in one transaction; rows the file lacks go only if `delete_missing`."""
+def import_plan(parsed: ParsedPlan, *, delete_missing=False, progress=None, batch=None) -> Changes:
+    """Diff and apply in one transaction; rows the file lacks go only if `delete_missing`.
+
+    `batch` (measures.audit.import_recorded) authors the status updates the import adds.
+    """
     with transaction.atomic():
         # Saving a status update locks the plan too: the two never interleave.
         list(Plan.objects.filter(symbol=parsed.symbol).select_for_update())
         changes = diff(parsed, delete_missing=delete_missing)
-        apply(changes, progress=progress)
+        apply(changes, progress=progress, batch=batch)
     return changes
 
 
-def apply(changes: Changes, progress=None):
-    """Make the writes `diff` planned, in one transaction, with bulk operations."""
+def apply(changes: Changes, progress=None, batch=None):
+    """Make the writes `diff` planned, in one transaction, with bulk operations, each
+    recorded in the audit trail (as part of `batch`, the import, when given)."""
     progress = progress or (lambda message: None)
     writes = changes.writes
     with transaction.atomic():
@@ -86,10 +92,16 @@ def apply(changes: Changes, progress=None):
             level.apply()
         for question, heading in writes.headings:
             question.heading = heading  # saved by now
-        Question.objects.bulk_update(
-            [question for question, _heading in writes.headings], ["heading"], batch_size=_BATCH
+        bulk_update_with_history(
+            [question for question, _heading in writes.headings],
+            Question,
+            ["heading"],
+            batch_size=_BATCH,
         )
         progress(STAGES[2])
+        for update in writes.status_updates:
+            update.author = batch and batch.user
+            update.import_batch = batch
         StatusUpdate.objects.bulk_create(writes.status_updates, batch_size=_BATCH)
         for through, (_left, _right), gone, new in writes.links:
             for pair in gone:
@@ -98,6 +110,10 @@ def apply(changes: Changes, progress=None):
                 [through(**{_left: left.pk, _right: right.pk}) for left, right in new],
                 batch_size=_BATCH,
             )
+            # Bulk link writes send no m2m_changed signal: record the owners' links as they are.
+            owner = through._meta.get_field(_left).related_model
+            touched = {pair[0] for pair in gone} | {left.pk for left, _right in new}
+            bulk_m2m_history(owner, touched, batch_size=_BATCH)
 
 
 def _updates_under(model, ids):
@@ -138,11 +154,11 @@ class _Level:
         for row, order in zip(self.moved, orders, strict=True):
             row.order = order
         if self.fields:
-            model.objects.bulk_update(self.changed, self.fields, batch_size=_BATCH)
+            bulk_update_with_history(self.changed, model, self.fields, batch_size=_BATCH)
         for row in self.new:
             # Parents created in this run have their key only now.
             setattr(row, self.parent, getattr(row, self.parent.removesuffix("_id")).pk)
-        model.objects.bulk_create(self.new, batch_size=_BATCH)
+        bulk_create_with_history(self.new, model, batch_size=_BATCH)
 
 
 @dataclass

@@ -10,14 +10,16 @@ import json
 from datetime import date
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.tasks import TaskResultStatus, task
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 from django_tasks_db.models import DBTaskResult
 
+from measures.audit import import_recorded
 from measures.heartbeat import fail_lost_task, heartbeat, stale_before
 
-from .apply import STAGES, import_plan
+from .apply import STAGES
 from .reader import read_plan
 from .workbook import ImportRefused
 
@@ -40,11 +42,13 @@ def read_progress(upload: Path):
 
 
 @task()
-def import_stored_workbook(path, filename, symbol, delete_missing, language, plan_date=None):
+def import_stored_workbook(
+    path, filename, symbol, delete_missing, language, plan_date=None, user_id=None
+):
     """Import the stored upload at `path` in one transaction, then delete the upload.
 
     Returns the plan and what changed, or the problems for which the file was refused.
-    `plan_date` is an ISO date, or None to take the file's.
+    `plan_date` is an ISO date, or None to take the file's; `user_id` is the importing user.
     """
     stored = Path(path)
     step = 0
@@ -59,13 +63,17 @@ def import_stored_workbook(path, filename, symbol, delete_missing, language, pla
     with translation.override(language), heartbeat(progress_path(stored).touch):
         try:
             progress(READING)
+            content = stored.read_bytes()
             parsed = read_plan(
-                stored.read_bytes(),
+                content,
                 filename,
                 symbol,
                 date.fromisoformat(plan_date) if plan_date else None,
             )
-            changes = import_plan(parsed, delete_missing=delete_missing, progress=progress)
+            user = get_user_model().objects.filter(pk=user_id).first()
+            changes = import_recorded(
+                parsed, content, user=user, delete_missing=delete_missing, progress=progress
+            )
         except ImportRefused as refused:
             problems = [{"where": p.where, "message": p.message} for p in refused.problems]
             return {"problems": problems}

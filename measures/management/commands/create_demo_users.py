@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 
+from ilo_tracker.audit import Source, recorded
 from measures.models import Unit
 from measures.policy import MANAGERS_GROUP, STAFF_GROUP
 
@@ -22,6 +23,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("Demo users are never created when DEBUG is off.")
+        with recorded(Source.COMMAND, reason="create_demo_users"):
+            self.create()
+
+    def create(self):
         for name in (STAFF_GROUP, MANAGERS_GROUP):
             Group.objects.get_or_create(name=name)
         self.stdout.write("Demo users (for local demonstration only):")

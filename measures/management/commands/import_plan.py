@@ -5,7 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from measures.importing import ImportRefused, compare_plan, import_plan, read_plan
+from measures.audit import import_recorded
+from measures.importing import ImportRefused, compare_plan, read_plan
 from measures.importing.summary import summary_lines
 
 # Above this many rows the command reports each stage, with its time.
@@ -35,7 +36,8 @@ class Command(BaseCommand):
         path = Path(path)
         started = time.monotonic()
         try:
-            parsed = read_plan(path.read_bytes(), path.name, symbol, date)
+            content = path.read_bytes()
+            parsed = read_plan(content, path.name, symbol, date)
         except ImportRefused as refused:
             raise CommandError("\n".join(str(problem) for problem in refused.problems)) from None
         big = parsed.row_count > PROGRESS_ROWS
@@ -48,7 +50,9 @@ class Command(BaseCommand):
         if dry_run:
             changes = compare_plan(parsed)
         else:
-            changes = import_plan(parsed, delete_missing=delete_missing, progress=progress)
+            changes = import_recorded(
+                parsed, content, delete_missing=delete_missing, progress=progress
+            )
         progress(_("done"))
         for line in summary_lines(changes, dry_run=dry_run):
             self.stdout.write(line)

@@ -2,7 +2,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from measures.importing import import_plan, read_plan
+from ilo_tracker.audit import Source, recorded
+from measures.audit import import_recorded
+from measures.importing import read_plan
 from measures.models import ActionLine, Unit
 
 DEMO_PLANS = ["GB.279-TC-2.xlsx", "GB.341-POL-4.xlsx"]
@@ -17,9 +19,13 @@ class Command(BaseCommand):
     help = "Import the two real plans of fixtures/ (run load_reference_data first); safe to rerun."
 
     def handle(self, **options):
+        with recorded(Source.COMMAND, reason="load_demo_plans"):
+            self.load()
+
+    def load(self):
         for name in DEMO_PLANS:
-            path = settings.BASE_DIR / "fixtures" / name
-            changes = import_plan(read_plan(path.read_bytes(), name))
+            content = (settings.BASE_DIR / "fixtures" / name).read_bytes()
+            changes = import_recorded(read_plan(content, name), content)
             if changes.changes_anything:
                 message = _("%(plan)s: loaded")
             else:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from ilo_tracker.audit import Source, recorded
 from measures.models import Unit
 from outcomes.models import Framework, Indicator, Milestone, Outcome, Output
 
@@ -73,6 +74,10 @@ class Command(BaseCommand):
     help = "Load the P&B frameworks, the TC strategy and the ILO units from fixtures/."
 
     def handle(self, *args, **options):
+        with recorded(Source.COMMAND, reason="load_reference_data"):
+            self.load()
+
+    def load(self):
         for path in sorted((FIXTURES / "frameworks").glob("*.json")):
             framework = load_framework(json.loads(path.read_text(encoding="utf-8")))
             self.stdout.write(
