@@ -11,9 +11,26 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext, override
 from django_tables2.rows import BoundRow
 
+from measures.models import StatusUpdate
+
 from .filters import filtered_lines
 from .pdf import Document
 from .tables import MeasuresTable
+
+
+@dataclass
+class QuestionStatus:
+    """A status reported for a whole question: printed once, above the first of its lines."""
+
+    heading: str
+    narrative: str
+
+
+@dataclass
+class ReportRow:
+    cells: list[str]
+    narrative: str  # the line's own status text, printed under its status
+    question_status: QuestionStatus | None = None
 
 
 @dataclass
@@ -22,7 +39,7 @@ class MeasuresReport:
     as_of: str
     filters: list[tuple[str, str]]  # (label, value) of each filter in use, for the reader
     columns: list[tuple[str, str]]  # (name, title)
-    rows: list[tuple[list[str], str]]  # the table's cells, and the status text
+    rows: list[ReportRow]
     status_column: int
 
 
@@ -41,13 +58,7 @@ def measures_report(data, user, language=None):
             as_of=date_format(as_of) if as_of else "",
             filters=_filters_in_use(filterset),
             columns=[(column.name, str(column.header)) for column in table.columns],
-            rows=[
-                (
-                    [_text(BoundRow(line, table=table).get_cell_value(name)) for name in names],
-                    line.status_narrative or "",
-                )
-                for line in lines
-            ],
+            rows=_rows(lines, table, names),
             status_column=names.index("status"),
         )
     return Document(
@@ -58,6 +69,32 @@ def measures_report(data, user, language=None):
         filename=f"measures-{(as_of or timezone.localdate()).isoformat()}.pdf",
         body=body,
     )
+
+
+def _rows(lines, table, names):
+    """One row per line; a status reported for a whole question goes once above its lines."""
+    lines = list(lines)
+    of_question = set(
+        StatusUpdate.objects.filter(
+            pk__in=[line.status_update_id for line in lines], question__isnull=False
+        ).values_list("pk", flat=True)
+    )
+    rows, printed = [], set()
+    for line in lines:
+        row = ReportRow(
+            [_text(BoundRow(line, table=table).get_cell_value(name)) for name in names], ""
+        )
+        if line.status_update_id not in of_question:
+            row.narrative = line.status_narrative or ""
+        elif line.status_update_id not in printed and line.status_narrative:
+            printed.add(line.status_update_id)
+            row.question_status = QuestionStatus(
+                gettext("%(plan)s, question %(code)s: status of the whole question")
+                % {"plan": line.question.part.plan, "code": line.question.code},
+                line.status_narrative,
+            )
+        rows.append(row)
+    return rows
 
 
 def _text(value):
