@@ -152,9 +152,7 @@ def compare(label, runs):
     for name, values in times.items():
         parts.append(f"{name} {medians[name]:.1f} ms ({min(values):.1f}–{max(values):.1f})")
     names = list(runs)
-    ratios = ", ".join(
-        f"{medians[names[0]] / medians[other]:.2f}× {other}" for other in names[1:]
-    )
+    ratios = ", ".join(f"{medians[names[0]] / medians[other]:.2f}× {other}" for other in names[1:])
     print(f"{label}: {'; '.join(parts)} → {ratios}")
 
 
@@ -170,8 +168,10 @@ def main():
         client = Client()
         client.force_login(user)
         as_of = AS_OF.isoformat()
-        print(f"{connection.vendor}: {ActionLine.objects.count()} lines, "
-              f"{StatusUpdate.objects.count()} updates; {RUNS} interleaved runs")
+        print(
+            f"{connection.vendor}: {ActionLine.objects.count()} lines, "
+            f"{StatusUpdate.objects.count()} updates; {RUNS} interleaved runs"
+        )
         for label, url in [
             ("plan page, 1,000 lines", f"/plans/{plan.pk}/?as_of={as_of}"),
             ("My measures, 2,000 lines", "/"),

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import policy, services
 from .forms import AsOfForm, ReportingRoundForm, StatusUpdateForm
@@ -95,14 +95,10 @@ def _render_line(request, line, form=None, conflict=None, saved=None):
     )
     if form is None and may_update:
         # Opened on the newest update shown, so that any later one is reported as a conflict.
+        # It starts empty: the last text is copied only on request (`line_update`).
         initial = {"seen_update": max((u.pk for u in history), default=None)}
         if saved:
             initial |= {"as_of": saved.as_of, "category": saved.category}
-        elif current.status:
-            initial |= {
-                "category": current.status.category,
-                "narrative": current.status.narrative,
-            }
         form = StatusUpdateForm(
             initial=initial,
             may_report_on_question=policy.can_update_question(request.user, line.question),
@@ -136,6 +132,10 @@ def line_detail(request, line_id):
 def line_update(request, line_id):
     line = policy.line_for_user(request.user, line_id, to_update=True)
     may_report_on_question = policy.can_update_question(request.user, line.question)
+    if "copy_last" in request.POST:
+        return _render_line(
+            request, line, _form_with_last_text(request.POST, line, may_report_on_question)
+        )
     form = StatusUpdateForm(request.POST, may_report_on_question=may_report_on_question)
     if not form.is_valid():
         return _render_line(request, line, form)
@@ -169,6 +169,21 @@ def line_update(request, line_id):
     return redirect("line_detail", line_id=line.pk)
 
 
+def _form_with_last_text(data, line, may_report_on_question):
+    """The form as the user left it, with the line's current status and text added: not saved,
+    and nothing typed is lost (the last text goes after it)."""
+    current = ActionLine.objects.filter(pk=line.pk).with_status_as_of(timezone.localdate())
+    last = StatusUpdate.objects.filter(pk__in=current.values("status_update_id")).first()
+    initial = data.dict()
+    if last:
+        initial["category"] = initial.get("category") or last.category
+        typed = initial.get("narrative", "").replace("\r\n", "\n").strip()
+        initial["narrative"] = "\n\n".join(text for text in (typed, last.narrative) if text)
+    form = StatusUpdateForm(initial=initial, may_report_on_question=may_report_on_question)
+    form.fields["narrative"].widget.attrs["autofocus"] = True
+    return form
+
+
 @login_required
 @require_POST
 def round_create(request, plan_id):
@@ -186,9 +201,12 @@ def round_create(request, plan_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_publish(request, round_id):
+    """Publishing cannot be undone: it asks first, saying what it freezes, then needs `confirm`."""
     round_ = policy.round_for_publisher(request.user, round_id)
+    if request.method == "GET" or "confirm" not in request.POST:
+        return render(request, "measures/round_publish.html", {"round": round_})
     try:
         services.round_publish(round_=round_, user=request.user)
     except ValidationError as error:

@@ -81,18 +81,6 @@ class PlanDashboard:
     def status_chart(self):
         return self.whole.status_chart("plan-status", _("Lines by status"))
 
-    def overdue_chart(self):
-        bars = [
-            Bar(
-                part.title,  # as written, it names the part: "Partie I – Rendre…"
-                counts.deadlines[0].number,
-                counts.deadlines[0].url,
-                "overdue",
-            )
-            for part, counts in self.parts
-        ]
-        return bar_chart("plan-overdue", _("Overdue lines by part"), bars)
-
 
 def plan_dashboard(plan, as_of):
     lines = ActionLine.objects.filter(question__part__plan=plan)
@@ -190,24 +178,8 @@ class FrameworkDashboard:
     whole: Counts
     outcomes: list[OutcomeNode]
 
-    def outcome_chart(self):
-        bars = [
-            Bar(node.label, node.counts.total.number, node.counts.total.url)
-            for node in self.outcomes
-        ]
-        return bar_chart("framework-lines", _("Linked lines by outcome"), bars)
-
-    def overdue_chart(self):
-        bars = [
-            Bar(
-                node.label,
-                node.counts.deadlines[0].number,
-                node.counts.deadlines[0].url,
-                "overdue",
-            )
-            for node in self.outcomes
-        ]
-        return bar_chart("framework-overdue", _("Overdue linked lines by outcome"), bars)
+    def status_chart(self):
+        return self.whole.status_chart("framework-status", _("Linked lines by status"))
 
 
 def framework_dashboard(framework, as_of):

@@ -133,6 +133,9 @@ class LineFilter(django_filters.FilterSet):
         data.setdefault("as_of", timezone.localdate().isoformat())
         super().__init__(data, queryset=ActionLine.objects.none())
         self.user = user
+        # "Deadline not read" has its own checkbox (`not_read`): offered once, still accepted.
+        kind = self.form.fields["kind"]
+        kind.widget.choices = [c for c in kind.choices if c[0] != DeadlineKind.UNREAD]
         self.form.fields["part"].label_from_instance = lambda part: (
             _("%(plan)s, part %(number)s")
             % {

@@ -2,12 +2,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from measures.forms import validate_report_date
+from measures.models import ReportingRound
 
 from .annex import GB279, GB341
 
 
 class AnnexForm(forms.Form):
-    """The query string of an annex: `?as_of=YYYY-MM-DD&layout=gb279|gb341`, both optional."""
+    """The query string of an annex: `?as_of=YYYY-MM-DD&layout=gb279|gb341`, both optional.
+
+    With no date, the annex is the plan's latest published round, as the GB last saw it (or,
+    before any is published, its latest report: `plan_annex`'s default); never simply today.
+    """
 
     as_of = forms.DateField(
         label=_("Status as of"),
@@ -25,6 +30,10 @@ class AnnexForm(forms.Form):
         ],
     )
 
+    def __init__(self, data, *, plan):
+        super().__init__(data)
+        self.plan = plan
+
     def params(self):
-        as_of = self.cleaned_data["as_of"]
+        as_of = self.cleaned_data["as_of"] or ReportingRound.closed_until(self.plan)
         return {"as_of": as_of.isoformat() if as_of else "", "layout": self.cleaned_data["layout"]}

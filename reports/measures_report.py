@@ -19,12 +19,27 @@ from .tables import MeasuresTable
 
 
 @dataclass
+class QuestionStatus:
+    """A status reported for a whole question: printed once, above the first of its lines."""
+
+    heading: str
+    narrative: str
+
+
+@dataclass
+class ReportRow:
+    cells: list[str]
+    narrative: str  # the line's own status text, printed under its status
+    question_status: QuestionStatus | None = None
+
+
+@dataclass
 class MeasuresReport:
     title: str
     as_of: str
     filters: list[tuple[str, str]]  # (label, value) of each filter in use, for the reader
     columns: list[tuple[str, str]]  # (name, title)
-    rows: list[tuple[list[str], str]]  # the table's cells, and the status text
+    rows: list[ReportRow]
     status_column: int
 
 
@@ -44,13 +59,7 @@ def measures_report(data, user, language=None):
             as_of=date_format(as_of) if as_of else "",
             filters=_filters_in_use(filterset),
             columns=[(column.name, str(column.header)) for column in table.columns],
-            rows=[
-                (
-                    [_text(BoundRow(line, table=table).get_cell_value(name)) for name in names],
-                    line.status.narrative if line.status else "",
-                )
-                for line in lines
-            ],
+            rows=_rows(lines, table, names),
             status_column=names.index("status"),
         )
     return Document(
@@ -61,6 +70,29 @@ def measures_report(data, user, language=None):
         filename=f"measures-{(as_of or timezone.localdate()).isoformat()}.pdf",
         body=body,
     )
+
+
+def _rows(lines, table, names):
+    """One row per line; a status reported for a whole question goes once above its lines."""
+    rows, printed = [], set()
+    for line in lines:
+        status = line.status
+        row = ReportRow(
+            [_text(BoundRow(line, table=table).get_cell_value(name)) for name in names], ""
+        )
+        if status is None:
+            pass
+        elif status.action_line_id:
+            row.narrative = status.narrative
+        elif status.pk not in printed and status.narrative:
+            printed.add(status.pk)
+            row.question_status = QuestionStatus(
+                gettext("%(plan)s, question %(code)s: status of the whole question")
+                % {"plan": line.question.part.plan, "code": line.question.code},
+                status.narrative,
+            )
+        rows.append(row)
+    return rows
 
 
 def _text(value):

@@ -68,8 +68,7 @@ def start_render(user, kind, object_id, params, lines):
 
 
 def _annex(request, plan_id, respond):
-    plan_for_user(request.user, plan_id)
-    form = AnnexForm(request.GET)
+    form = AnnexForm(request.GET, plan=plan_for_user(request.user, plan_id))
     if not form.is_valid():
         return _bad_request(form)
     return respond(request, Kind.ANNEX, plan_id, form.params())

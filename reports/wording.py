@@ -10,6 +10,8 @@ from django.utils.translation import override, pgettext_lazy
 
 # Dates as GB papers print them: "31 août 2000", "31 August 2000", "31 de agosto de 2000".
 DATE_FORMATS = {"fr": "j F Y", "en": "j F Y", "es": r"j \d\e F \d\e Y"}
+# French writes the first of a month as an ordinal: "Etat des travaux au 1er décembre 2026".
+FIRST_OF_MONTH_FORMATS = {"fr": r"j\e\r F Y"}
 
 WORDING = {
     "questions": pgettext_lazy("GB paper", "Questions"),
@@ -67,8 +69,11 @@ class Wording:
             return str(WORDING[key])
 
     def date(self, value):
+        formats_ = FIRST_OF_MONTH_FORMATS if value.day == 1 else DATE_FORMATS
         with override(self.language):
-            return formats.date_format(value, DATE_FORMATS[self.language])
+            return formats.date_format(
+                value, formats_.get(self.language, DATE_FORMATS[self.language])
+            )
 
     def number(self, value):
         with override(self.language):

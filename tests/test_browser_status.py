@@ -156,6 +156,12 @@ def test_a_reporting_round_of_gb_279_in_each_language(
     manager.reload()
     publish = t("Publish the round as of %(date)s", date=ROUND)
     manager.get_by_role("button", name=publish).click()
+    # Publishing asks first, saying what it freezes.
+    expect(
+        manager.get_by_role("heading", name=t("Publish the round as of %(date)s?", date=ROUND))
+    ).to_be_visible()
+    expect(manager.get_by_text(t("This cannot be undone."))).to_be_visible()
+    manager.get_by_role("button", name=publish).click()
     expect(
         manager.get_by_text(t("The round as of %(date)s is published.", date=ROUND))
     ).to_be_visible()

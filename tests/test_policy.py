@@ -59,7 +59,7 @@ def request_for(client, action, plan, line, round_):
         data = {"as_of": today, "category": "in_progress", "about": "line", "narrative": "x"}
         return url, client.post(url, data)
     url = f"/rounds/{round_.pk}/publish/"
-    return url, client.post(url)
+    return url, client.post(url, {"confirm": "1"})
 
 
 @pytest.mark.parametrize("action", MATRIX)

@@ -115,7 +115,7 @@ def test_statuses_are_the_latest_as_of_the_date_asked(gb279):
     text = html_text(render_html(later))
     assert "Terminé en mars" in text and "Etat 1.1 au 31 août" not in text
     assert "Structure revue en 2001" in text
-    assert "Etat des travaux au 1 mars 2001" in text
+    assert "Etat des travaux au 1er mars 2001" in text
 
     before = html_text(render_html(plan_annex(gb279, as_of=datetime.date(2000, 1, 1))))
     assert "Etat 1.1" not in before and "L'examen" not in before

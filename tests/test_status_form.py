@@ -161,7 +161,7 @@ def test_published_round_refuses_updates_on_or_before_its_date(client, alice, li
     plan = line.question.part.plan
     round_ = ReportingRound.objects.create(plan=plan, as_of=AUG_31)
     client.force_login(manager_user)
-    assert client.post(f"/rounds/{round_.pk}/publish/").status_code == 302
+    assert client.post(f"/rounds/{round_.pk}/publish/", {"confirm": "1"}).status_code == 302
     round_.refresh_from_db()
     assert round_.is_published and round_.published_by == manager_user
     page = post(client, line, as_of="2000-08-31").content.decode()
@@ -181,8 +181,8 @@ def test_manager_adds_a_round_then_publishes_it_once(client, line, manager_user)
     assert not round_.is_published
     page = client.get(f"/plans/{plan.pk}/").content.decode()
     assert "Publish the round as of Aug. 31, 2000" in page
-    client.post(f"/rounds/{round_.pk}/publish/")
-    response = client.post(f"/rounds/{round_.pk}/publish/", follow=True)
+    client.post(f"/rounds/{round_.pk}/publish/", {"confirm": "1"})
+    response = client.post(f"/rounds/{round_.pk}/publish/", {"confirm": "1"}, follow=True)
     assert "This round is already published." in response.content.decode()
     assert "Published on" in response.content.decode()
 
@@ -202,7 +202,7 @@ def test_a_round_cannot_be_published_before_its_date(client, line, manager_user)
         plan=line.question.part.plan, as_of=datetime.date(2000, 9, 30)
     )
     client.force_login(manager_user)
-    response = client.post(f"/rounds/{round_.pk}/publish/", follow=True)
+    response = client.post(f"/rounds/{round_.pk}/publish/", {"confirm": "1"}, follow=True)
     assert "A round cannot be published before its as-of date." in response.content.decode()
     round_.refresh_from_db()
     assert not round_.is_published
