@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outcomes.models import Language, Output
+from outcomes.models import Indicator, Language, Output
 
 
 class Unit(models.Model):
@@ -392,3 +392,27 @@ class ReportingRound(models.Model):
         """The date of the plan's latest published round: updates on or before it are refused."""
         latest = ReportingRound.objects.published().filter(plan=plan).order_by("-as_of").first()
         return latest.as_of if latest else None
+
+
+class IndicatorResponsibility(models.Model):
+    """A unit answers for an indicator: its staff may record the indicator's measurements."""
+
+    unit = models.ForeignKey(
+        Unit, models.CASCADE, related_name="indicator_responsibilities", verbose_name=_("unit")
+    )
+    indicator = models.ForeignKey(
+        Indicator, models.CASCADE, related_name="responsibilities", verbose_name=_("indicator")
+    )
+
+    class Meta:
+        ordering = ["indicator", "unit"]
+        verbose_name = _("responsibility for an indicator")
+        verbose_name_plural = _("responsibilities for indicators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "indicator"], name="indicator_responsibility_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} – {self.indicator}"

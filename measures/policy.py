@@ -8,7 +8,7 @@ everything, including imports and the Django admin.
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from outcomes.models import Framework
+from outcomes.models import Framework, Indicator
 
 from .models import ActionLine, Plan, ReportingRound
 
@@ -84,3 +84,30 @@ def line_for_user(user, line_id, *, to_update=False):
 def round_for_publisher(user, round_id):
     require(can_publish_round(user))
     return get_object_or_404(ReportingRound.objects.select_related("plan"), pk=round_id)
+
+
+# Results: indicators and their measurements ------------------------------------------------
+
+
+def can_record_measurement(user, indicator):
+    """Managers record for every indicator; staff for the indicators their units answer for."""
+    if is_manager(user):
+        return True
+    return indicator.responsibilities.filter(unit__members=user).exists()
+
+
+def can_import_frameworks(user):
+    return is_administrator(user)
+
+
+def indicator_for_user(user, indicator_id, *, to_record=False, results_as_of=None):
+    """The indicator with its outcome, output and framework (and its results as of
+    `results_as_of`, if given); 403 when `to_record` and the user may not record for it."""
+    require(can_read_plans(user))
+    indicators = Indicator.objects.select_related("outcome__framework", "output")
+    if results_as_of:
+        indicators = indicators.with_results_as_of(results_as_of)
+    indicator = get_object_or_404(indicators, pk=indicator_id)
+    if to_record:
+        require(can_record_measurement(user, indicator))
+    return indicator

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import results_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,4 +9,18 @@ urlpatterns = [
     path("rounds/<int:round_id>/publish/", views.round_publish, name="round_publish"),
     path("lines/<int:line_id>/", views.line_detail, name="line_detail"),
     path("lines/<int:line_id>/updates/", views.line_update, name="line_update"),
+]
+
+# Results: an indicator's page and its measurements.
+urlpatterns += [
+    path(
+        "indicators/<int:indicator_id>/",
+        results_views.indicator_detail,
+        name="indicator_detail",
+    ),
+    path(
+        "indicators/<int:indicator_id>/measurements/",
+        results_views.indicator_record,
+        name="indicator_record",
+    ),
 ]
