@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .annex import GB279, GB341
@@ -21,3 +22,15 @@ class AnnexForm(forms.Form):
     def params(self):
         as_of = self.cleaned_data["as_of"]
         return {"as_of": as_of.isoformat() if as_of else "", "layout": self.cleaned_data["layout"]}
+
+
+class ResultsForm(forms.Form):
+    """The query string of a results framework: `?as_of=YYYY-MM-DD`, today when absent."""
+
+    as_of = forms.DateField(label=_("Results as of"), required=False, input_formats=["%Y-%m-%d"])
+
+    def as_of_date(self):
+        return self.cleaned_data["as_of"] or timezone.localdate()
+
+    def params(self):
+        return {"as_of": self.as_of_date().isoformat()}

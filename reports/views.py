@@ -10,7 +10,7 @@ from measures.policy import framework_for_user, plan_for_user
 
 from . import documents
 from .filters import filtered_lines
-from .forms import AnnexForm
+from .forms import AnnexForm, ResultsForm
 from .models import RenderJob
 from .pdf import render_html, write_pdf
 from .tasks import render_job
@@ -81,14 +81,22 @@ def plan_annex_preview(request, plan_id):
     return _annex(request, plan_id, _preview)
 
 
+def _results(request, framework_id, respond):
+    framework = framework_for_user(request.user, framework_id)
+    form = ResultsForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(form)
+    return respond(request, Kind.RESULTS, framework.pk, form.params())
+
+
 @login_required
 def framework_pdf(request, framework_id):
-    return _pdf(request, Kind.RESULTS, framework_for_user(request.user, framework_id).pk, {})
+    return _results(request, framework_id, _pdf)
 
 
 @login_required
 def framework_preview(request, framework_id):
-    return _preview(request, Kind.RESULTS, framework_for_user(request.user, framework_id).pk, {})
+    return _results(request, framework_id, _preview)
 
 
 @login_required
