@@ -86,7 +86,7 @@ def export_rows(response):
 
 
 def test_indicators_export_with_latest_actuals_as_of_a_date(manager_client, db):
-    framework = make_framework(indicators=2, text="=HYPERLINK(\"x\")")
+    framework = make_framework(indicators=2, text='=HYPERLINK("x")')
     first = Indicator.objects.get(code="1.1")
     measure(first, "2010-11", 72, as_of=day("2012-03-01"), source="IRIS")
     measure(first, "2012-13", 79, as_of=day("2014-03-01"), source="IRIS")
