@@ -270,6 +270,16 @@ class Indicator(models.Model):
             goal.assessment, goal.reading, goal.by_person = self._assess(goal)
         return goals
 
+    def current_goal(self):
+        """The goal an indicator is judged by on the date: its latest milestone or target
+        already due (the target where both end together); before any is due, the first one.
+        None for an indicator with neither."""
+        goals = self.goals()
+        due = [g for g in goals if g.end < self.results_as_of]
+        if due:
+            return max(due, key=lambda g: (g.end, g.kind == "target"))
+        return min(goals, key=lambda g: g.end, default=None)
+
     def latest_measurement(self):
         """The newest actual known on the date: latest period, then latest as-of and entry."""
         return self.known_measurements[-1] if self.known_measurements else None

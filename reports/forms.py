@@ -34,3 +34,16 @@ class ResultsForm(forms.Form):
 
     def params(self):
         return {"as_of": self.as_of_date().isoformat()}
+
+
+class IndicatorFilterForm(ResultsForm):
+    """A framework's indicators: `?as_of=…&outcome=…&assessment=…`, each optional."""
+
+    outcome = forms.ModelChoiceField(label=_("Outcome"), queryset=None, required=False)
+    assessment = forms.ChoiceField(label=_("Assessment"), required=False)
+
+    def __init__(self, *args, framework, assessment_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].queryset = framework.outcomes.all()
+        self.fields["assessment"].choices = [("", _("All")), *assessment_choices]
+        self.fields["as_of"].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

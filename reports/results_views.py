@@ -2,11 +2,15 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
 from django.utils.text import slugify
 
 from measures.policy import framework_for_user
 
-from .forms import ResultsForm
+from .dashboards import assessment_choices, assessment_key
+from .forms import IndicatorFilterForm, ResultsForm
+from .results import framework_outcomes
 from .results_exports import indicators_csv, indicators_xlsx
 from .views import _bad_request
 
@@ -40,3 +44,28 @@ def indicators_csv_view(request, framework_id):
         return response
 
     return _export(request, framework_id, respond)
+
+
+@login_required
+def framework_indicators(request, pk):
+    """The indicators behind each number of the dashboard: by outcome and assessment."""
+    framework = framework_for_user(request.user, pk)
+    form = IndicatorFilterForm(
+        request.GET or None, framework=framework, assessment_choices=assessment_choices()
+    )
+    rows, as_of = None, None
+    if not form.is_bound or form.is_valid():
+        data = form.cleaned_data if form.is_bound else {}
+        as_of = form.as_of_date() if form.is_bound else timezone.localdate()
+        rows = [
+            (outcome, indicator, indicator.current_goal())
+            for outcome in framework_outcomes(framework, as_of)
+            if data.get("outcome") in (None, outcome)
+            for indicator in outcome.indicators.all()
+            if data.get("assessment") in (None, "", assessment_key(indicator))
+        ]
+    return render(
+        request,
+        "reports/table/framework_indicators.html",
+        {"framework": framework, "form": form, "rows": rows, "as_of": as_of},
+    )

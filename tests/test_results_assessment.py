@@ -170,3 +170,16 @@ def test_periods_refused(label):
 def test_a_measurement_must_say_something(indicator):
     with pytest.raises(IntegrityError):
         measure(indicator, "2010-11", None, as_of=day("2012-03-01"))
+
+
+def test_the_goal_an_indicator_is_judged_by(indicator):
+    measure(indicator, "2010-11", 72, as_of=day("2012-03-01"))
+
+    def current(as_of):
+        goal = results(indicator, day(as_of)).current_goal()
+        return goal.kind, goal.period, goal.assessment
+
+    assert current("2011-06-01") == ("milestone", "2010-11", DUE)  # nothing due yet
+    assert current("2012-06-01") == ("milestone", "2010-11", MET)
+    assert current("2014-06-01") == ("milestone", "2012-13", NO_DATA)  # none for 2012-13
+    assert current("2016-06-01") == ("target", "2010-2015", PARTLY)
