@@ -1,5 +1,6 @@
 """Load the results frameworks and units from fixtures/ (safe to run again)."""
 
+import datetime
 import json
 from pathlib import Path
 
@@ -8,7 +9,16 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from measures.models import Unit
-from outcomes.models import Framework, Indicator, Milestone, Outcome, Output
+from outcomes.models import (
+    Direction,
+    Framework,
+    Indicator,
+    Measurement,
+    Milestone,
+    Outcome,
+    Output,
+    period_bounds,
+)
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -46,6 +56,7 @@ def load_framework(data):
                 defaults={
                     "order": n,
                     "output": outputs.get(ind["output"]),
+                    "direction": ind.get("direction", Direction.INCREASE),
                     **{
                         key: ind[key]
                         for key in (
@@ -66,7 +77,27 @@ def load_framework(data):
                     period=m["period"],
                     defaults={"value": m["value"], "text": m["text"]},
                 )
+            for m in ind.get("measurements", []):
+                load_measurement(indicator, m)
     return framework
+
+
+def load_measurement(indicator, data):
+    """A figure a seed states, as imported; measurements entered in the app are left alone."""
+    start, end = period_bounds(data["period"])
+    Measurement.objects.update_or_create(
+        indicator=indicator,
+        period_start=start,
+        period_end=end,
+        as_of=datetime.date.fromisoformat(data["as_of"]),
+        origin=Measurement.Origin.IMPORT,
+        defaults={
+            "value": data["value"],
+            "text": data["text"],
+            "source": data["source"],
+            "note": data.get("note", ""),
+        },
+    )
 
 
 class Command(BaseCommand):
@@ -78,7 +109,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{framework.code}: {framework.outcomes.count()} outcomes, "
                 f"{Output.objects.filter(outcome__framework=framework).count()} outputs, "
-                f"{Indicator.objects.filter(outcome__framework=framework).count()} indicators"
+                f"{Indicator.objects.filter(outcome__framework=framework).count()} indicators, "
+                f"{Measurement.objects.filter(indicator__outcome__framework=framework).count()} "
+                "measurements"
             )
         units = json.loads((FIXTURES / "units.json").read_text(encoding="utf-8"))
         for unit in units:
