@@ -318,7 +318,7 @@ class Milestone(models.Model):
     indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="milestones")
     period = models.CharField(_("biennium"), max_length=20, help_text="2010-11")
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True, blank=True)
-    text = models.TextField(_("milestone"))
+    text = models.TextField(_("milestone"), blank=True)
 
     class Meta:
         ordering = ["indicator", "period"]

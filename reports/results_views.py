@@ -10,6 +10,7 @@ from measures.policy import framework_for_user
 
 from .dashboards import assessment_choices, assessment_key
 from .forms import IndicatorFilterForm, ResultsForm
+from .framework_workbook import framework_workbook
 from .results import framework_outcomes
 from .results_exports import indicators_csv, indicators_xlsx
 from .views import _bad_request
@@ -69,3 +70,11 @@ def framework_indicators(request, pk):
         "reports/table/framework_indicators.html",
         {"framework": framework, "form": form, "rows": rows, "as_of": as_of},
     )
+
+
+@login_required
+def framework_workbook_view(request, framework_id):
+    """The whole framework, measurements included, as the workbook the importer reads."""
+    framework = framework_for_user(request.user, framework_id)
+    filename = f"{slugify(framework.code)}-framework.xlsx"
+    return FileResponse(framework_workbook(framework), as_attachment=True, filename=filename)

@@ -22,6 +22,11 @@ urlpatterns = [
         results_views.indicators_csv_view,
         name="framework_indicators_csv",
     ),
+    path(
+        "frameworks/<int:framework_id>/framework.xlsx",
+        results_views.framework_workbook_view,
+        name="framework_workbook",
+    ),
     path("measures/report.pdf", views.measures_pdf, name="measures_pdf"),
     path("renders/", views.job_list, name="jobs"),
     path("renders/<int:job_id>/", views.job_detail, name="job"),
