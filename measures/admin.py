@@ -3,7 +3,16 @@ from django.contrib import admin
 from ilo_tracker.admin_locking import LockedAdminMixin
 
 from .admin_import import import_urls
-from .models import ActionLine, Part, Plan, Question, ReportingRound, StatusUpdate, Unit
+from .models import (
+    ActionLine,
+    IndicatorResponsibility,
+    Part,
+    Plan,
+    Question,
+    ReportingRound,
+    StatusUpdate,
+    Unit,
+)
 
 
 class PartInline(LockedAdminMixin, admin.TabularInline):
@@ -127,3 +136,13 @@ class ReportingRoundAdmin(LockedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return obj is None or not obj.is_published
+
+
+@admin.register(IndicatorResponsibility)
+class IndicatorResponsibilityAdmin(admin.ModelAdmin):
+    """Which units answer for which indicators: their staff record its measurements."""
+
+    list_display = ["indicator", "unit"]
+    list_filter = ["unit", "indicator__outcome__framework"]
+    list_select_related = ["indicator__outcome__framework", "unit"]
+    autocomplete_fields = ["indicator", "unit"]

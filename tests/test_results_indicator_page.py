@@ -192,3 +192,18 @@ def test_an_indicator_under_an_output(client, manager_user):
     client.force_login(manager_user)
     page = client.get(page_url(indicator)).content.decode()
     assert "output 1.1" in page
+
+
+def test_admin_assigns_units_to_indicators_and_shows_measurements_read_only(
+    client, admin_user, indicator, pardev
+):
+    measure(indicator, "2010-11", 72, as_of=day("2012-03-01"))
+    client.force_login(admin_user)
+    for url in [
+        reverse("admin:outcomes_measurement_changelist"),
+        reverse("admin:outcomes_indicator_change", args=[indicator.pk]),
+        reverse("admin:measures_indicatorresponsibility_changelist"),
+        reverse("admin:measures_indicatorresponsibility_add"),
+    ]:
+        assert client.get(url).status_code == 200, url
+    assert client.get(reverse("admin:outcomes_measurement_add")).status_code == 403
