@@ -17,7 +17,8 @@ class Point:
     kind: str  # actual, milestone, target
     label: str
     period: str
-    when: datetime.date  # plotted at the end of the period
+    start: datetime.date
+    end: datetime.date  # plotted at the middle of the period
     value: object
     x: float = 0
     y: float = 0
@@ -33,17 +34,22 @@ class Point:
 
 
 def _year_fraction(day):
-    start = datetime.date(day.year, 1, 1)
-    return day.year + ((day - start).days + 1) / 366
+    return day.year + (day - datetime.date(day.year, 1, 1)).days / 366
+
+
+def _middle(start, end):
+    return (_year_fraction(start) + _year_fraction(end) + 1 / 366) / 2
 
 
 def indicator_chart(indicator, goals, measurements):
     """The chart's context and markup, or None when the indicator has no number to plot."""
     points = [
-        Point(g.kind, g.kind_label, g.period, g.end, g.value) for g in goals if g.value is not None
+        Point(g.kind, g.kind_label, g.period, g.start, g.end, g.value)
+        for g in goals
+        if g.value is not None
     ]
     points += [
-        Point("actual", _("Actual"), m.period, m.period_end, m.value)
+        Point("actual", _("Actual"), m.period, m.period_start, m.period_end, m.value)
         for m in measurements
         if m.value is not None
     ]
@@ -53,8 +59,8 @@ def indicator_chart(indicator, goals, measurements):
     values = [p.value for p in points] + ([baseline] if baseline is not None else [])
     top = float(max(values)) * 1.1 or 1
     framework = indicator.outcome.framework
-    first = min([framework.first_year] + [p.when.year for p in points])
-    last = max([framework.last_year + 1] + [p.when.year + 1 for p in points])
+    first = min([framework.first_year] + [p.start.year for p in points])
+    last = max([framework.last_year + 1] + [p.end.year + 1 for p in points])
     span = (last - first) or 1
 
     def x(year):
@@ -64,7 +70,7 @@ def indicator_chart(indicator, goals, measurements):
         return round(TOP + (HEIGHT - TOP - BOTTOM) * (1 - float(value) / top), 1)
 
     for point in points:
-        point.x, point.y = x(_year_fraction(point.when)), y(point.value)
+        point.x, point.y = x(_middle(point.start, point.end)), y(point.value)
     actuals = [p for p in points if p.kind == "actual"]
     context = {
         "title": _("%(indicator)s: actuals against milestones and target")
@@ -76,12 +82,16 @@ def indicator_chart(indicator, goals, measurements):
         "right_x": WIDTH - RIGHT,
         "axis_y": HEIGHT - BOTTOM,
         "label_y": HEIGHT - BOTTOM + 16,
+        "tick_y": HEIGHT - BOTTOM + 4,
         "top": TOP,
         "points": points,
         "actual_path": " ".join(f"{p.x},{p.y}" for p in actuals),
         "baseline": baseline,
         "baseline_y": y(baseline) if baseline is not None else None,
-        "years": [{"year": year, "x": x(year)} for year in range(first, last + 1)],
+        # Each year's label sits in the middle of its span, between two ticks.
+        "years": [
+            {"year": year, "x": x(year + 0.5), "tick": x(year)} for year in range(first, last)
+        ],
         "ticks": [
             {"value": top * share, "y": y(top * share)} for share in (0, 0.25, 0.5, 0.75, 1)
         ],

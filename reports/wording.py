@@ -8,6 +8,7 @@ French annex says "Etat des travaux au 31 août 2000"), so their msgids carry th
 from django.utils import formats
 from django.utils.translation import override, pgettext_lazy
 
+from measures.templatetags.figures import figure
 from outcomes.models import Assessment
 
 # Dates as GB papers print them: "31 août 2000", "31 August 2000", "31 de agosto de 2000".
@@ -79,9 +80,7 @@ class Wording:
 
     def number(self, value):
         with override(self.language):
-            if value == value.to_integral_value():
-                value = int(value)  # "90", not "90,00" nor "9E+1"
-            return formats.number_format(value, use_l10n=True)
+            return figure(value)
 
     def enumerate(self, items):
         """ "1.1, 1.2 et 1.3"."""
