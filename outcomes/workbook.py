@@ -174,6 +174,9 @@ class _Reader:
     def refuse(self, message, sheet=None, row=None, column=None):
         self.problems.append(Problem(self.filename, sheet, row, column, message))
 
+    def refuse_cell(self, row, key, message):
+        self.refuse(message, row.sheet, row.number, row.column(key))
+
     def text(self, row, key):
         value = row.get(key)
         if value is None:
@@ -183,12 +186,7 @@ class _Reader:
         text = str(value).strip()
         limit = LIMITS.get((row.sheet_key, key))
         if limit and len(text) > limit:
-            self.refuse(
-                _("At most %(limit)d characters.") % {"limit": limit},
-                row.sheet,
-                row.number,
-                row.column(key),
-            )
+            self.refuse_cell(row, key, _("At most %(limit)d characters.") % {"limit": limit})
         return text
 
     def number(self, row, key):
@@ -200,24 +198,14 @@ class _Reader:
         except InvalidOperation:
             number = None
         if number is None or not number.is_finite() or abs(number) >= 10**12:
-            self.refuse(
-                _("“%(value)s” is not a number.") % {"value": value},
-                row.sheet,
-                row.number,
-                row.column(key),
-            )
+            self.refuse_cell(row, key, _("“%(value)s” is not a number.") % {"value": value})
             return None
         return str(number.quantize(Decimal("0.01")))
 
     def year(self, row, key):
         value = self.text(row, key)
         if not value.isdigit() or not 1900 <= int(value) <= 2100:
-            self.refuse(
-                _("“%(value)s” is not a year.") % {"value": value},
-                row.sheet,
-                row.number,
-                row.column(key),
-            )
+            self.refuse_cell(row, key, _("“%(value)s” is not a year.") % {"value": value})
             return None
         return int(value)
 
@@ -230,11 +218,8 @@ class _Reader:
         try:
             return datetime.date.fromisoformat(str(value).strip()).isoformat()
         except ValueError:
-            self.refuse(
-                _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value},
-                row.sheet,
-                row.number,
-                row.column(key),
+            self.refuse_cell(
+                row, key, _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value}
             )
             return None
 
@@ -243,12 +228,11 @@ class _Reader:
         try:
             period_bounds(value)
         except ValueError:
-            self.refuse(
+            self.refuse_cell(
+                row,
+                key,
                 _("“%(value)s” is not a year (1995), a biennium (2010-11) or years (2010-2015).")
                 % {"value": value},
-                row.sheet,
-                row.number,
-                row.column(key),
             )
         return value
 
@@ -258,12 +242,11 @@ class _Reader:
         for code in allowed:
             if value in (fold(code), *(fold(w) for w in (words or {}).get(code, ()))):
                 return str(code)
-        self.refuse(
+        self.refuse_cell(
+            row,
+            key,
             _("“%(value)s” is not one of: %(allowed)s.")
             % {"value": self.text(row, key), "allowed": ", ".join(str(a) for a in allowed)},
-            row.sheet,
-            row.number,
-            row.column(key),
         )
         return None
 
@@ -349,12 +332,7 @@ def _framework(r, sheets):
     (row,) = sheets["framework"]
     first, last = r.year(row, "first_year"), r.year(row, "last_year")
     if first and last and last < first:
-        r.refuse(
-            _("The last year comes before the first."),
-            row.sheet,
-            row.number,
-            row.column("last_year"),
-        )
+        r.refuse_cell(row, "last_year", _("The last year comes before the first."))
     data = {
         "code": r.text(row, "code"),
         "kind": r.choice(row, "kind", Framework.Kind.values),
@@ -369,12 +347,7 @@ def _framework(r, sheets):
     for row in sheets["outcomes"]:
         code = r.text(row, "code")
         if code in outcomes:
-            r.refuse(
-                _("Outcome %(code)s is listed twice.") % {"code": code},
-                row.sheet,
-                row.number,
-                row.column("code"),
-            )
+            r.refuse_cell(row, "code", _("Outcome %(code)s is listed twice.") % {"code": code})
         kind = r.text(row, "kind") and r.choice(row, "kind", Outcome.Kind.values)
         outcomes[code] = {
             "code": code,
@@ -389,11 +362,10 @@ def _framework(r, sheets):
     def outcome_of(row):
         code = r.text(row, "outcome")
         if code not in outcomes:
-            r.refuse(
+            r.refuse_cell(
+                row,
+                "outcome",
                 _("Outcome %(code)s is not in the outcomes sheet.") % {"code": code},
-                row.sheet,
-                row.number,
-                row.column("outcome"),
             )
         return outcomes.get(code)
 
@@ -406,20 +378,16 @@ def _framework(r, sheets):
         code = r.text(row, "indicator")
         key = (r.text(row, "outcome"), code)
         if key in indicators:
-            r.refuse(
-                _("Indicator %(code)s is listed twice.") % {"code": code},
-                row.sheet,
-                row.number,
-                row.column("indicator"),
+            r.refuse_cell(
+                row, "indicator", _("Indicator %(code)s is listed twice.") % {"code": code}
             )
         output = r.text(row, "output") or None
         if outcome and output and output not in {o["code"] for o in outcome["outputs"]}:
-            r.refuse(
+            r.refuse_cell(
+                row,
+                "output",
                 _("Output %(output)s is not an output of outcome %(outcome)s.")
                 % {"output": output, "outcome": key[0]},
-                row.sheet,
-                row.number,
-                row.column("output"),
             )
         direction = r.text(row, "direction") and r.choice(
             row, "direction", Direction.values, DIRECTION_WORDS
@@ -446,12 +414,11 @@ def _framework(r, sheets):
     def indicator_of(row):
         key = (r.text(row, "outcome"), r.text(row, "indicator"))
         if key not in indicators:
-            r.refuse(
+            r.refuse_cell(
+                row,
+                "indicator",
                 _("Indicator %(indicator)s of outcome %(outcome)s is not in the indicators sheet.")
                 % {"indicator": key[1], "outcome": key[0]},
-                row.sheet,
-                row.number,
-                row.column("indicator"),
             )
         return indicators.get(key)
 
@@ -463,12 +430,7 @@ def _framework(r, sheets):
         }
         if (indicator := indicator_of(row)) is not None:
             if milestone["period"] in {m["period"] for m in indicator["milestones"]}:
-                r.refuse(
-                    _("This milestone is listed twice."),
-                    row.sheet,
-                    row.number,
-                    row.column("period"),
-                )
+                r.refuse_cell(row, "period", _("This milestone is listed twice."))
             indicator["milestones"].append(milestone)
     for row in sheets["measurements"]:
         assessment = r.text(row, "assessment") and r.choice(
