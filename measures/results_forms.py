@@ -93,3 +93,7 @@ class MeasurementForm(forms.Form):
 class ResultsAsOfForm(forms.Form):
     bound_field_class = FocusFirstError
     as_of = forms.DateField(label=_("Results as of"), widget=DateInput(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        # Its field shares the indicator page with the measurement's: ids must differ.
+        super().__init__(*args, auto_id="id_results_%s", **kwargs)

@@ -207,3 +207,11 @@ def test_admin_assigns_units_to_indicators_and_shows_measurements_read_only(
     ]:
         assert client.get(url).status_code == 200, url
     assert client.get(reverse("admin:outcomes_measurement_add")).status_code == 403
+
+
+def test_every_field_of_the_page_has_its_own_id(client, indicator, manager_user):
+    client.force_login(manager_user)
+    page = client.get(page_url(indicator)).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert 'for="id_results_as_of"' in page and 'for="id_as_of"' in page
