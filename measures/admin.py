@@ -7,6 +7,7 @@ from .admin_import import import_urls
 from .models import (
     ActionLine,
     ImportBatch,
+    IndicatorResponsibility,
     Part,
     Plan,
     Question,
@@ -150,3 +151,13 @@ class ReportingRoundAdmin(LockedAdminMixin, HistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return obj is None or not obj.is_published
+
+
+@admin.register(IndicatorResponsibility)
+class IndicatorResponsibilityAdmin(admin.ModelAdmin):
+    """Which units answer for which indicators: their staff record its measurements."""
+
+    list_display = ["indicator", "unit"]
+    list_filter = ["unit", "indicator__outcome__framework"]
+    list_select_related = ["indicator__outcome__framework", "unit"]
+    autocomplete_fields = ["indicator", "unit"]

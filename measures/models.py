@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ilo_tracker import audit
 from ilo_tracker.audit import AuditedRecords, SourcedHistory
-from outcomes.models import Language, Output
+from outcomes.models import Indicator, Language, Output
 
 from .text import MAX_TEXT_LENGTH
 
@@ -576,3 +576,27 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{self.filename} ({self.sha256[:12]})"
+
+
+class IndicatorResponsibility(models.Model):
+    """A unit answers for an indicator: its staff may record the indicator's measurements."""
+
+    unit = models.ForeignKey(
+        Unit, models.CASCADE, related_name="indicator_responsibilities", verbose_name=_("unit")
+    )
+    indicator = models.ForeignKey(
+        Indicator, models.CASCADE, related_name="responsibilities", verbose_name=_("indicator")
+    )
+
+    class Meta:
+        ordering = ["indicator", "unit"]
+        verbose_name = _("responsibility for an indicator")
+        verbose_name_plural = _("responsibilities for indicators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "indicator"], name="indicator_responsibility_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} – {self.indicator}"

@@ -8,7 +8,7 @@ everything, including imports and the Django admin.
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from outcomes.models import Framework
+from outcomes.models import Framework, Indicator
 
 from .models import ActionLine, Plan, ReportingRound, StatusUpdate
 
@@ -127,3 +127,30 @@ def owned_for_user(user, queryset, pk, owner="requested_by"):
 def owned_by_user(user, queryset, owner="requested_by"):
     require(can_read_plans(user))
     return queryset.filter(**{owner: user})
+
+
+# Results: indicators and their measurements ------------------------------------------------
+
+
+def can_record_measurement(user, indicator):
+    """Managers record for every indicator; staff for the indicators their units answer for."""
+    if is_manager(user):
+        return True
+    return indicator.responsibilities.filter(unit__members=user).exists()
+
+
+def can_import_frameworks(user):
+    return is_administrator(user)
+
+
+def indicator_for_user(user, indicator_id, *, to_record=False, results_as_of=None):
+    """The indicator with its outcome, output and framework (and its results as of
+    `results_as_of`, if given); 403 when `to_record` and the user may not record for it."""
+    require(can_read_plans(user))
+    indicators = Indicator.objects.select_related("outcome__framework", "output")
+    if results_as_of:
+        indicators = indicators.with_results_as_of(results_as_of)
+    indicator = get_object_or_404(indicators, pk=indicator_id)
+    if to_record:
+        require(can_record_measurement(user, indicator))
+    return indicator

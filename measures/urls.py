@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import results_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,4 +12,18 @@ urlpatterns = [
     path("lines/<int:line_id>/confirm/", views.status_confirm, name="status_confirm"),
     path("plans/<int:plan_id>/history/", views.plan_history, name="plan_history"),
     path("lines/<int:line_id>/history/", views.line_history, name="line_history"),
+]
+
+# Results: an indicator's page and its measurements.
+urlpatterns += [
+    path(
+        "indicators/<int:indicator_id>/",
+        results_views.indicator_detail,
+        name="indicator_detail",
+    ),
+    path(
+        "indicators/<int:indicator_id>/measurements/",
+        results_views.indicator_record,
+        name="indicator_record",
+    ),
 ]

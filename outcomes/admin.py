@@ -3,7 +3,7 @@ from django.contrib import admin
 from ilo_tracker.admin_history import HistoryAdmin
 from ilo_tracker.admin_locking import LockedAdminMixin
 
-from .models import Framework, Indicator, Milestone, Outcome, Output
+from .models import Framework, Indicator, Measurement, Milestone, Outcome, Output
 
 
 class OutcomeInline(LockedAdminMixin, admin.TabularInline):
@@ -29,6 +29,19 @@ class IndicatorInline(LockedAdminMixin, admin.StackedInline):
 class MilestoneInline(LockedAdminMixin, admin.TabularInline):
     model = Milestone
     extra = 0
+
+
+class MeasurementInline(admin.TabularInline):
+    """Read-only history: a correction is a newer measurement, never an edit."""
+
+    model = Measurement
+    fields = ["period", "value", "text", "assessment", "as_of", "source", "author", "origin"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Framework)
@@ -59,10 +72,10 @@ class OutputAdmin(LockedAdminMixin, HistoryAdmin):
 @admin.register(Indicator)
 class IndicatorAdmin(LockedAdminMixin, HistoryAdmin):
     list_display = ["code", "outcome", "text", "baseline_text", "target_text", "target_period"]
-    list_filter = ["outcome__framework"]
+    list_filter = ["outcome__framework", "direction"]
     list_select_related = ["outcome__framework"]
     search_fields = ["code", "text", "baseline_text", "target_text"]
-    inlines = [MilestoneInline]
+    inlines = [MilestoneInline, MeasurementInline]
 
 
 @admin.register(Milestone)
@@ -71,3 +84,24 @@ class MilestoneAdmin(LockedAdminMixin, HistoryAdmin):
     list_filter = ["period", "indicator__outcome__framework"]
     list_select_related = ["indicator"]
     search_fields = ["text", "indicator__text"]
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(admin.ModelAdmin):
+    """History only: measurements are recorded on the indicator page, which checks the date
+    and concurrent entries, or imported."""
+
+    list_display = ["indicator", "period", "value", "assessment", "as_of", "source", "author"]
+    list_filter = ["origin", "indicator__outcome__framework"]
+    list_select_related = ["indicator", "author"]
+    search_fields = ["text", "source", "note"]
+    date_hierarchy = "as_of"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

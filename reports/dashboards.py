@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.models import DUE_SOON_DAYS, ActionLine, StatusCategory, due_within_condition
 from measures.outline import attach_statuses
-from outcomes.models import Indicator, Milestone, Outcome, Output
+from outcomes.models import Assessment, Indicator, Milestone, Outcome, Output
 
 from .charts import Bar, bar_chart
 from .filters import NO_STATUS_VALUE, lines_as_of, output_links
+from .results import framework_outcomes
 
 OLDEST_OVERDUE = 10
 DUE_WITHIN_DAYS = (DUE_SOON_DAYS, 90)
@@ -241,3 +242,75 @@ def framework_dashboard(framework, as_of):
         )
     whole = counts(str(framework), set(status_of), {"framework": framework.pk})
     return FrameworkDashboard(framework, as_of, whole, nodes)
+
+
+# Indicators by assessment --------------------------------------------------------------------
+
+NO_GOAL = "no_goal"
+ASSESSMENT_KINDS = {
+    Assessment.MET: "completed",
+    Assessment.PARTLY_MET: "due-soon",
+    Assessment.NOT_MET: "overdue",
+}
+
+
+def assessment_choices():
+    return [*Assessment.choices, (NO_GOAL, _("No milestone nor target"))]
+
+
+def assessment_key(indicator):
+    """What the indicator counts as on the dashboard: its current goal's assessment."""
+    goal = indicator.current_goal()
+    return goal.assessment if goal else NO_GOAL
+
+
+def indicators_url(framework, as_of, **filters):
+    url = reverse("framework_indicators", args=[framework.pk])
+    return f"{url}?{urlencode({'as_of': as_of.isoformat(), **filters})}"
+
+
+@dataclass
+class AssessmentCounts:
+    label: str
+    total: Figure
+    figures: list[Figure]
+
+
+@dataclass
+class IndicatorAssessments:
+    """Indicators of a framework, of each outcome, by the assessment they are judged by."""
+
+    whole: AssessmentCounts
+    outcomes: list[AssessmentCounts]
+
+    def chart(self):
+        bars = [Bar(f.label, f.number, f.url, f.kind) for f in self.whole.figures]
+        return bar_chart("framework-assessments", _("Indicators by assessment"), bars)
+
+
+def indicator_assessments(framework, as_of):
+    """Five queries: outcomes, outputs, indicators, milestones, measurements as of the date."""
+    outcomes = list(framework_outcomes(framework, as_of))
+    keys = {o.pk: Counter(assessment_key(i) for i in o.indicators.all()) for o in outcomes}
+
+    def counts(label, by_key, filters):
+        return AssessmentCounts(
+            label,
+            Figure(
+                _("Indicators"), sum(by_key.values()), indicators_url(framework, as_of, **filters)
+            ),
+            [
+                Figure(
+                    label,
+                    by_key.get(value, 0),
+                    indicators_url(framework, as_of, assessment=value, **filters),
+                    ASSESSMENT_KINDS.get(value, ""),
+                )
+                for value, label in assessment_choices()
+            ],
+        )
+
+    return IndicatorAssessments(
+        counts(str(framework), sum(keys.values(), Counter()), {}),
+        [counts(f"{o.code}. {o.title}", keys[o.pk], {"outcome": o.pk}) for o in outcomes],
+    )

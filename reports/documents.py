@@ -15,7 +15,7 @@ from .annex import count_lines, plan_annex
 from .filters import filtered_lines
 from .measures_report import measures_report
 from .models import RenderJob
-from .results import results_framework
+from .results import parse_as_of, results_framework
 
 # Above this many action lines a render takes more than a few seconds (see docs/reports.md):
 # it goes to the task worker and the user gets a progress page.
@@ -34,7 +34,9 @@ def build(kind, object_id, params, user):
             layout=params.get("layout") or None,
         )
     if kind == RenderJob.Kind.RESULTS:
-        return results_framework(get_object_or_404(Framework, pk=object_id))
+        return results_framework(
+            get_object_or_404(Framework, pk=object_id), as_of=parse_as_of(params.get("as_of"))
+        )
     return measures_report(QueryDict(params.get("query", "")), user, params.get("language"))
 
 

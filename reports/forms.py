@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from measures.forms import validate_report_date
@@ -37,3 +38,28 @@ class AnnexForm(forms.Form):
     def params(self):
         as_of = self.cleaned_data["as_of"] or ReportingRound.closed_until(self.plan)
         return {"as_of": as_of.isoformat() if as_of else "", "layout": self.cleaned_data["layout"]}
+
+
+class ResultsForm(forms.Form):
+    """The query string of a results framework: `?as_of=YYYY-MM-DD`, today when absent."""
+
+    as_of = forms.DateField(label=_("Results as of"), required=False, input_formats=["%Y-%m-%d"])
+
+    def as_of_date(self):
+        return self.cleaned_data["as_of"] or timezone.localdate()
+
+    def params(self):
+        return {"as_of": self.as_of_date().isoformat()}
+
+
+class IndicatorFilterForm(ResultsForm):
+    """A framework's indicators: `?as_of=…&outcome=…&assessment=…`, each optional."""
+
+    outcome = forms.ModelChoiceField(label=_("Outcome"), queryset=None, required=False)
+    assessment = forms.ChoiceField(label=_("Assessment"), required=False)
+
+    def __init__(self, *args, framework, assessment_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].queryset = framework.outcomes.all()
+        self.fields["assessment"].choices = [("", _("All")), *assessment_choices]
+        self.fields["as_of"].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import table_views
+from . import results_views, table_views
 
 urlpatterns = [
     path("measures/", table_views.measures, name="measures"),
@@ -10,4 +10,9 @@ urlpatterns = [
     path("plans/<int:pk>/dashboard/", table_views.plan_dashboard, name="plan_dashboard"),
     path("frameworks/", table_views.frameworks, name="frameworks"),
     path("frameworks/<int:pk>/", table_views.framework_dashboard, name="framework_dashboard"),
+    path(
+        "frameworks/<int:pk>/indicators/",
+        results_views.framework_indicators,
+        name="framework_indicators",
+    ),
 ]

@@ -11,6 +11,7 @@ from outcomes.models import Framework
 
 from . import exports
 from .dashboards import framework_dashboard as build_framework_dashboard
+from .dashboards import indicator_assessments
 from .dashboards import plan_dashboard as build_plan_dashboard
 from .filters import LineFilter, filtered_lines
 from .tables import MeasuresTable
@@ -116,8 +117,14 @@ def framework_dashboard(request, pk):
     framework = framework_for_user(request.user, pk)
     as_of = filterset.as_of_date
     dashboard = build_framework_dashboard(framework, as_of) if as_of else None
+    assessments = indicator_assessments(framework, as_of) if as_of else None
     return render(
         request,
         "reports/table/framework_dashboard.html",
-        {"filter": filterset, "framework": framework, "dashboard": dashboard},
+        {
+            "filter": filterset,
+            "framework": framework,
+            "dashboard": dashboard,
+            "assessments": assessments,
+        },
     )

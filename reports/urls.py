@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import results_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -11,6 +11,21 @@ urlpatterns = [
         "frameworks/<int:framework_id>/results.html",
         views.framework_preview,
         name="framework_preview",
+    ),
+    path(
+        "frameworks/<int:framework_id>/indicators.xlsx",
+        results_views.indicators_xlsx_view,
+        name="framework_indicators_xlsx",
+    ),
+    path(
+        "frameworks/<int:framework_id>/indicators.csv",
+        results_views.indicators_csv_view,
+        name="framework_indicators_csv",
+    ),
+    path(
+        "frameworks/<int:framework_id>/framework.xlsx",
+        results_views.framework_workbook_view,
+        name="framework_workbook",
     ),
     path("measures/report.pdf", views.measures_pdf, name="measures_pdf"),
     path("renders/", views.job_list, name="jobs"),

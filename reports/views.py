@@ -9,7 +9,7 @@ from measures.policy import framework_for_user, owned_by_user, owned_for_user, p
 
 from . import documents
 from .filters import filtered_lines
-from .forms import AnnexForm
+from .forms import AnnexForm, ResultsForm
 from .models import RenderJob
 from .pdf import PdfTooLarge, over_budget_message, render_html, write_pdf
 from .tasks import enqueue, recover_stalled
@@ -84,14 +84,22 @@ def plan_annex_preview(request, plan_id):
     return _annex(request, plan_id, _preview)
 
 
+def _results(request, framework_id, respond):
+    framework = framework_for_user(request.user, framework_id)
+    form = ResultsForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(form)
+    return respond(request, Kind.RESULTS, framework.pk, form.params())
+
+
 @login_required
 def framework_pdf(request, framework_id):
-    return _pdf(request, Kind.RESULTS, framework_for_user(request.user, framework_id).pk, {})
+    return _results(request, framework_id, _pdf)
 
 
 @login_required
 def framework_preview(request, framework_id):
-    return _preview(request, Kind.RESULTS, framework_for_user(request.user, framework_id).pk, {})
+    return _results(request, framework_id, _preview)
 
 
 @login_required

@@ -8,6 +8,9 @@ French annex says "Etat des travaux au 31 août 2000"), so their msgids carry th
 from django.utils import formats
 from django.utils.translation import override, pgettext_lazy
 
+from measures.templatetags.figures import figure
+from outcomes.models import Assessment
+
 # Dates as GB papers print them: "31 août 2000", "31 August 2000", "31 de agosto de 2000".
 DATE_FORMATS = {"fr": "j F Y", "en": "j F Y", "es": r"j \d\e F \d\e Y"}
 # French writes the first of a month as an ordinal: "Etat des travaux au 1er décembre 2026".
@@ -55,6 +58,11 @@ WORDING = {
     "milestones": pgettext_lazy("GB paper", "Milestones per biennium"),
     "indicator": pgettext_lazy("GB paper", "Indicator"),
     "annex": pgettext_lazy("GB paper", "Annex"),
+    "outputs": pgettext_lazy("GB paper", "Outputs"),
+    "output_item": pgettext_lazy("GB paper", "Output %(code)s"),
+    "results_as_of": pgettext_lazy("GB paper", "Results as of %(date)s"),
+    "latest_actual": pgettext_lazy("GB paper", "Latest result as of %(date)s"),
+    "target_assessment": pgettext_lazy("GB paper", "Assessment against the target"),
 }
 
 
@@ -77,9 +85,7 @@ class Wording:
 
     def number(self, value):
         with override(self.language):
-            if value == value.to_integral_value():
-                value = int(value)  # "90", not "90,00" nor "9E+1"
-            return formats.number_format(value, use_l10n=True)
+            return figure(value)
 
     def enumerate(self, items):
         """ "1.1, 1.2 et 1.3"."""
@@ -87,6 +93,11 @@ class Wording:
         if len(items) < 2:
             return "".join(items)
         return f"{', '.join(items[:-1])} {self['and']} {items[-1]}"
+
+    def assessment(self, value):
+        """An assessment (Assessment's value) in the document's language."""
+        with override(self.language):
+            return str(Assessment(value).label)
 
     def phrase(self, key, **values):
         return self[key] % values

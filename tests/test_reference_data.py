@@ -25,7 +25,7 @@ def test_pb_2024_25_has_seven_strategic_and_three_enabling_outcomes_with_every_o
 
 
 def test_tc_strategy_indicators_have_baseline_target_and_three_milestones():
-    strategy = Framework.objects.get(kind="strategy")
+    strategy = Framework.objects.get(code="TC 2010-15")
     assert (strategy.first_year, strategy.last_year) == (2010, 2015)
     assert strategy.outcomes.count() == 3
     indicators = Indicator.objects.filter(outcome__framework=strategy)

@@ -5,69 +5,17 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from ilo_tracker.audit import Source, recorded
 from measures.models import Unit
-from outcomes.models import Framework, Indicator, Milestone, Outcome, Output
+from measures.results_import import import_framework
+from outcomes.models import (
+    Indicator,
+    Measurement,
+    Output,
+)
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
-
-
-@transaction.atomic
-def load_framework(data):
-    """Create or update one framework and everything under it from its JSON description."""
-    framework, _ = Framework.objects.update_or_create(
-        code=data["code"],
-        defaults={
-            key: data[key]
-            for key in ("kind", "title", "first_year", "last_year", "symbol", "language")
-        },
-    )
-    for order, o in enumerate(data["outcomes"], start=1):
-        outcome, _ = Outcome.objects.update_or_create(
-            framework=framework,
-            code=o["code"],
-            defaults={
-                "order": order,
-                "kind": o["kind"],
-                "title": o["title"],
-                "strategy": o["strategy"],
-            },
-        )
-        outputs = {}
-        for n, out in enumerate(o["outputs"], start=1):
-            outputs[out["code"]], _ = Output.objects.update_or_create(
-                outcome=outcome, code=out["code"], defaults={"order": n, "title": out["title"]}
-            )
-        for n, ind in enumerate(o["indicators"], start=1):
-            indicator, _ = Indicator.objects.update_or_create(
-                outcome=outcome,
-                code=ind["code"],
-                defaults={
-                    "order": n,
-                    "output": outputs.get(ind["output"]),
-                    **{
-                        key: ind[key]
-                        for key in (
-                            "text",
-                            "unit",
-                            "baseline_value",
-                            "baseline_text",
-                            "target_value",
-                            "target_text",
-                            "target_period",
-                        )
-                    },
-                },
-            )
-            for m in ind["milestones"]:
-                Milestone.objects.update_or_create(
-                    indicator=indicator,
-                    period=m["period"],
-                    defaults={"value": m["value"], "text": m["text"]},
-                )
-    return framework
 
 
 class Command(BaseCommand):
@@ -79,11 +27,13 @@ class Command(BaseCommand):
 
     def load(self):
         for path in sorted((FIXTURES / "frameworks").glob("*.json")):
-            framework = load_framework(json.loads(path.read_text(encoding="utf-8")))
+            framework, _changes = import_framework(json.loads(path.read_text(encoding="utf-8")))
             self.stdout.write(
                 f"{framework.code}: {framework.outcomes.count()} outcomes, "
                 f"{Output.objects.filter(outcome__framework=framework).count()} outputs, "
-                f"{Indicator.objects.filter(outcome__framework=framework).count()} indicators"
+                f"{Indicator.objects.filter(outcome__framework=framework).count()} indicators, "
+                f"{Measurement.objects.filter(indicator__outcome__framework=framework).count()} "
+                "measurements"
             )
         units = json.loads((FIXTURES / "units.json").read_text(encoding="utf-8"))
         for unit in units:

@@ -1,0 +1,99 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from outcomes.models import PERIOD_HELP, Assessment, period_bounds
+
+from .forms import DateInput, FocusFirstError
+
+
+class MeasurementForm(forms.Form):
+    """An indicator's actual for a period. Future dates and newer measurements are checked by
+    `results_services.measurement_create`, inside its transaction."""
+
+    bound_field_class = FocusFirstError
+
+    period = forms.CharField(
+        label=_("Period measured"), max_length=20, required=False, help_text=PERIOD_HELP
+    )
+    period_start = forms.DateField(label=_("or from"), widget=DateInput(), required=False)
+    period_end = forms.DateField(label=_("to"), widget=DateInput(), required=False)
+    value = forms.DecimalField(
+        label=_("Value"), max_digits=14, decimal_places=2, required=False, localize=True
+    )
+    text = forms.CharField(
+        label=_("In words"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    assessment = forms.ChoiceField(
+        label=_("Assessment"),
+        choices=[("", _("Computed from the value")), *Assessment.judgements()],
+        required=False,
+        help_text=_("Required where the milestone or target of the period is text."),
+    )
+    as_of = forms.DateField(label=_("As of"), widget=DateInput())
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=200,
+        required=False,
+        help_text=_("For example “Implementation report 2010-11” or “IRIS”."),
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    seen_measurement = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.fields["as_of"].initial = timezone.localdate
+
+    def clean(self):
+        data = super().clean()
+        label = data.get("period", "").strip()
+        start, end = data.get("period_start"), data.get("period_end")
+        if label:
+            try:
+                start, end = period_bounds(label)
+            except ValueError:
+                self.add_error("period", PERIOD_HELP)
+                return data
+        elif not (start and end):
+            self.add_error("period", _("Give the period: a year, a biennium, or two dates."))
+            return data
+        if end < start:
+            self.add_error("period_end", _("The period cannot end before it starts."))
+            return data
+        data["period_start"], data["period_end"] = start, end
+        if data.get("value") is None and not data.get("text") and not data.get("assessment"):
+            raise forms.ValidationError(_("Give a value, a text or an assessment."))
+        if not data.get("assessment") and self._text_goal_ends(end):
+            self.add_error(
+                "assessment",
+                _("The milestone or target of this period is text: say whether it is met."),
+            )
+        return data
+
+    def _text_goal_ends(self, end):
+        text_periods = [m.period for m in self.indicator.milestones.all() if m.value is None]
+        ends = {period_bounds(p)[1] for p in text_periods}
+        if self.indicator.target_value is None and self.indicator.target_text:
+            ends.add(self.indicator.target_bounds()[1])
+        return end in ends
+
+    def measurement_fields(self):
+        fields = ["period_start", "period_end", "value", "text", "assessment", "as_of"]
+        fields += ["source", "note"]
+        data = self.cleaned_data
+        return {
+            name: data[name].replace("\r\n", "\n") if name in ("text", "note") else data[name]
+            for name in fields
+        }
+
+
+class ResultsAsOfForm(forms.Form):
+    bound_field_class = FocusFirstError
+    as_of = forms.DateField(label=_("Results as of"), widget=DateInput(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        # Its field shares the indicator page with the measurement's: ids must differ.
+        super().__init__(*args, auto_id="id_results_%s", **kwargs)

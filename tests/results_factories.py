@@ -1,0 +1,89 @@
+"""Frameworks with indicators, milestones and measurements for the results tests."""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+from outcomes.models import (
+    Direction,
+    Framework,
+    Indicator,
+    Measurement,
+    Milestone,
+    Outcome,
+    Output,
+    period_bounds,
+)
+
+_sequence = itertools.count(1)
+
+
+def make_framework(*, outcomes=1, outputs=0, indicators=1, language="fr", **kwargs):
+    """A 2010-2015 framework of `outcomes` × (`outputs` outputs, `indicators` indicators), each
+    indicator going from 50 to 90 with milestones 70 (2010-11) and 80 (2012-13)."""
+    n = next(_sequence)
+    framework = Framework.objects.create(
+        code=kwargs.pop("code", f"F{n}"),
+        kind=Framework.Kind.STRATEGY,
+        title=kwargs.pop("title", f"Stratégie {n}"),
+        first_year=2010,
+        last_year=2015,
+        language=language,
+    )
+    for o in range(1, outcomes + 1):
+        outcome = Outcome.objects.create(framework=framework, order=o, code=str(o), title=f"R{o}")
+        for p in range(1, outputs + 1):
+            Output.objects.create(outcome=outcome, order=p, code=f"{o}.{p}", title=f"P{o}.{p}")
+        for i in range(1, indicators + 1):
+            make_indicator(outcome, order=i, **kwargs)
+    return framework
+
+
+def make_indicator(outcome, *, order=1, milestones=(("2010-11", 70), ("2012-13", 80)), **kw):
+    indicator = Indicator.objects.create(
+        outcome=outcome,
+        order=order,
+        code=f"{outcome.code}.{order}",
+        text=kw.pop("text", f"Indicateur {outcome.code}.{order}"),
+        baseline_value=kw.pop("baseline_value", Decimal(50)),
+        target_value=kw.pop("target_value", Decimal(90)),
+        target_text=kw.pop("target_text", ""),
+        target_period=kw.pop("target_period", "2010-2015"),
+        direction=kw.pop("direction", Direction.INCREASE),
+        **kw,
+    )
+    for period, value in milestones:
+        numeric = isinstance(value, (int, Decimal))
+        Milestone.objects.create(
+            indicator=indicator,
+            period=period,
+            value=value if numeric else None,
+            text="" if numeric else value,
+        )
+    return indicator
+
+
+def measure(indicator, period, value=None, *, as_of, **kwargs):
+    start, end = period_bounds(period)
+    return Measurement.objects.create(
+        indicator=indicator,
+        period_start=start,
+        period_end=end,
+        value=value,
+        as_of=as_of,
+        **kwargs,
+    )
+
+
+def results(indicator, as_of):
+    """The indicator read back with its results as of `as_of`."""
+    return Indicator.objects.with_results_as_of(as_of).get(pk=indicator.pk)
+
+
+def assessments(indicator, as_of):
+    """{"milestone 2010-11": "met", …, "target 2010-2015": …} as of `as_of`."""
+    return {f"{g.kind} {g.period}": g.assessment for g in results(indicator, as_of).goals()}
+
+
+def day(text):
+    return datetime.date.fromisoformat(text)

@@ -1,0 +1,236 @@
+"""Results frameworks from and to Excel: round trip, titles in three languages, refusals that
+name file, sheet, row and column and write nothing, re-import in place, the app's measurements
+left alone."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from measures.results_import import compare_framework, import_framework
+from outcomes.models import Framework, Indicator, Measurement, Milestone
+from outcomes.workbook import WorkbookRefused, read_framework
+from reports.framework_workbook import framework_rows, framework_workbook
+from tests.results_factories import measure
+
+pytestmark = pytest.mark.django_db
+
+
+def exported(framework):
+    return framework_workbook(framework).read()
+
+
+def edit(content, changes):
+    """The workbook with `changes` {(sheet, cell): value} applied."""
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    for (sheet, cell), value in changes.items():
+        workbook[sheet][cell] = value
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def english_workbook(rows):
+    """A workbook with English titles from {sheet: [header, *rows]}."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title, values in rows.items():
+        sheet = workbook.create_sheet(title)
+        for row in values:
+            sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+SMALL = {
+    "Framework": [
+        ["Code", "Kind", "Title", "First year", "Last year", "GB symbol", "Language"],
+        ["DC 2020-25", "strategy", "Development cooperation strategy", 2020, 2025, "", "en"],
+    ],
+    "Outcomes": [["Code", "Kind", "Title"], ["1", "strategic", "Partnerships"]],
+    "Outputs": [["Outcome", "Code", "Title"], ["1", "1.1", "Better partnerships"]],
+    "Indicators": [
+        ["Outcome", "Indicator", "Output", "Text", "Direction", "Baseline value", "Target value"],
+        ["1", "1.1", "1.1", "Share of flexible funding", "increase", 10, 20],
+    ],
+    "Milestones": [
+        ["Outcome", "Indicator", "Period", "Value", "Text"],
+        ["1", "1.1", "2022-23", 15, ""],
+    ],
+    "Measurements": [
+        ["Outcome", "Indicator", "Period", "Value", "As of", "Source"],
+        ["1", "1.1", "2022-23", 16, datetime.date(2024, 3, 1), "IRIS"],
+    ],
+}
+
+
+def test_an_english_workbook_is_imported(db):
+    data = read_framework(english_workbook(SMALL), "dc.xlsx")
+    framework, changes = import_framework(data)
+    indicator = Indicator.objects.get(outcome__framework=framework)
+    assert indicator.output.code == "1.1" and indicator.target_value == 20
+    assert indicator.milestones.get().value == 15
+    imported = indicator.measurements.get()
+    assert (imported.value, imported.origin, imported.source) == (16, "import", "IRIS")
+    assert changes["measurement", "new"] == 1
+
+
+def test_round_trip_of_the_real_frameworks_changes_nothing(reference_data, manager_user):
+    for code in ("TC 2010-15", "GB.270/TC/2 1990-96"):
+        framework = Framework.objects.get(code=code)
+        indicator = framework.outcomes.first().indicators.first()
+        measure(indicator, "2011", 1, as_of=datetime.date(2012, 1, 1), author=manager_user)
+        before = framework_rows(framework)
+        data = read_framework(exported(framework), "export.xlsx")
+        preview = compare_framework(data)
+        assert {status for _, status in preview} == {"unchanged"}, preview
+        import_framework(data)
+        assert framework_rows(framework) == before
+    assert Measurement.objects.filter(origin="app").count() == 2
+
+
+def test_a_workbook_in_french_imports_as_a_copy_under_another_code(reference_data):
+    tc = Framework.objects.get(code="TC 2010-15")
+    content = edit(exported(tc), {("Cadre", "A2"): "TC copie"})
+    assert openpyxl.load_workbook(io.BytesIO(content)).sheetnames[1] == "Résultats"
+    copy, _ = import_framework(read_framework(content, "copie.xlsx"))
+    assert Milestone.objects.filter(indicator__outcome__framework=copy).count() == 21
+    rows, copied = framework_rows(tc), framework_rows(copy)
+    assert copied["indicators"] == rows["indicators"]
+    assert copied["milestones"] == rows["milestones"]
+
+
+def test_re_import_updates_in_place_and_never_touches_the_apps_measurements(
+    reference_data, manager_user
+):
+    framework = Framework.objects.get(code="GB.270/TC/2 1990-96")
+    expenditure = Indicator.objects.get(outcome__framework=framework, code="1")
+    mine = measure(expenditure, "1997", 97, as_of=datetime.date(1998, 1, 5), author=manager_user)
+    content = exported(framework)
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Mesures"]
+    row = next(r[0].row for r in sheet.iter_rows(min_row=2) if r[2].value == "1996")
+    changed = edit(
+        content,
+        {("Indicateurs", "E2"): "m. USD", ("Mesures", f"D{row}"): 98.3},
+    )
+    data = read_framework(changed, "again.xlsx")
+    import_framework(data)
+    expenditure.refresh_from_db()
+    assert expenditure.unit == "m. USD"
+    assert expenditure.measurements.get(period_start__year=1996).value == Decimal("98.3")
+    assert Measurement.objects.get(pk=mine.pk).value == 97
+
+
+def problems(content, filename="plan.xlsx"):
+    with pytest.raises(WorkbookRefused) as refused:
+        read_framework(content, filename)
+    return [str(p) for p in refused.value.problems]
+
+
+def with_changes(sheet, row, changes):
+    rows = {name: [list(r) for r in values] for name, values in SMALL.items()}
+    for column, value in changes.items():
+        index = rows[sheet][0].index(column)
+        rows[sheet][row - 1][index] = value
+    return english_workbook(rows)
+
+
+@pytest.mark.parametrize(
+    ("sheet", "row", "changes", "message"),
+    [
+        (
+            "Indicators",
+            2,
+            {"Target value": "vingt"},
+            'sheet "Indicators", row 2, column G: “vingt” is not a number.',
+        ),
+        (
+            "Milestones",
+            2,
+            {"Period": "fin 2023"},
+            'sheet "Milestones", row 2, column C: “fin 2023” is not a year',
+        ),
+        (
+            "Measurements",
+            2,
+            {"As of": "mars 2024"},
+            'sheet "Measurements", row 2, column E: “mars 2024” is not a date',
+        ),
+        (
+            "Indicators",
+            2,
+            {"Outcome": "9"},
+            'sheet "Indicators", row 2, column A: Outcome 9 is not in the outcomes sheet.',
+        ),
+        (
+            "Indicators",
+            2,
+            {"Direction": "sideways"},
+            'sheet "Indicators", row 2, column E: “sideways” is not one of',
+        ),
+        (
+            "Framework",
+            2,
+            {"Last year": 2019},
+            'sheet "Framework", row 2, column E: The last year comes before the first.',
+        ),
+        (
+            "Indicators",
+            2,
+            {"Text": None},
+            'sheet "Indicators", row 2, column D: This cell is required.',
+        ),
+    ],
+)
+def test_refusals_name_file_sheet_row_and_column_and_write_nothing(sheet, row, changes, message):
+    content = with_changes(sheet, row, changes)
+    found = problems(content, "dc.xlsx")
+    assert any(p.startswith("dc.xlsx, ") and message in p for p in found), found
+    assert not Framework.objects.exists()
+
+
+def test_a_missing_column_and_a_file_that_is_no_workbook_are_refused():
+    rows = {**SMALL, "Indicators": [["Outcome", "Indicator"], ["1", "1.1"]]}
+    assert 'dc.xlsx, sheet "Indicators", row 1: No column Text / Texte / Texto.' in problems(
+        english_workbook(rows), "dc.xlsx"
+    )
+    assert problems(b"not a zip", "notes.xlsx") == [
+        "notes.xlsx: This is not an Excel workbook (.xlsx)."
+    ]
+
+
+def test_the_command_previews_then_imports_and_refuses_with_every_problem(tmp_path):
+    path = tmp_path / "dc.xlsx"
+    path.write_bytes(english_workbook(SMALL))
+    out = io.StringIO()
+    call_command("import_framework", str(path), "--dry-run", stdout=out)
+    assert "Nothing written" in out.getvalue() and "indicators: 1 new" in out.getvalue()
+    assert not Framework.objects.exists()
+    call_command("import_framework", str(path), stdout=io.StringIO())
+    assert Framework.objects.get().code == "DC 2020-25"
+    path.write_bytes(with_changes("Indicators", 2, {"Baseline value": "dix", "Target value": "x"}))
+    with pytest.raises(CommandError) as error:
+        call_command("import_framework", str(path), stdout=io.StringIO())
+    assert "column F" in str(error.value) and "column G" in str(error.value)
+
+
+def test_the_framework_workbook_is_downloaded_by_readers(client, staff_user, reference_data):
+    client.force_login(staff_user)
+    framework = Framework.objects.get(code="TC 2010-15")
+    response = client.get(reverse("reports:framework_workbook", args=[framework.pk]))
+    content = b"".join(response.streaming_content)
+    data = read_framework(content, "download.xlsx")
+    assert [i["code"] for o in data["outcomes"] for i in o["indicators"]] == [
+        "1.1",
+        "1.2",
+        "2.1",
+        "2.2",
+        "3.1",
+        "3.2",
+        "3.3",
+    ]
