@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "outcomes",
     "measures",
     "reports",
+    "api",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -149,6 +151,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ilo-tracker@localhost
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_UNCOMPRESSED_BYTES = envint("IMPORT_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 20_000)
+
+# Requests per period for each API token and each signed-in browser (Django's cache).
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/m")
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
