@@ -20,6 +20,7 @@ from .auth import WRITE
 from .core import Pages
 from .filters import LineFilters, as_query
 from .schemas import (
+    ERRORS,
     Conflict,
     Error,
     LineDetail,
@@ -40,14 +41,14 @@ def _last_modified(response, moment):
         response["Last-Modified"] = http_date(moment.timestamp())
 
 
-@router.get("/plans", response=list[PlanSummary])
+@router.get("/plans", response={200: list[PlanSummary], ERRORS: Error})
 @paginate(Pages)
 def list_plans(request):
     policy.require(policy.can_read_plans(request.user))
     return Plan.objects.order_by("-date", "symbol", "pk")
 
 
-@router.get("/plans/{plan_id}", response=PlanOut)
+@router.get("/plans/{plan_id}", response={200: PlanOut, ERRORS: Error})
 def get_plan(request, plan_id: int, as_of: datetime.date | None = None):
     """The plan's parts, questions and lines, with each status as it stood on `as_of`
     (default: today)."""
@@ -89,7 +90,7 @@ def _status(update):
     }
 
 
-@router.get("/plans/{plan_id}/rounds", response=list[RoundOut])
+@router.get("/plans/{plan_id}/rounds", response={200: list[RoundOut], ERRORS: Error})
 @paginate(Pages)
 def list_rounds(request, plan_id: int, response: HttpResponse):
     plan = policy.plan_for_user(request.user, plan_id)
@@ -100,7 +101,7 @@ def list_rounds(request, plan_id: int, response: HttpResponse):
 
 
 @router.get(
-    "/lines", response={200: list[LineOut], 422: Error}, summary="Lines, filtered as the table"
+    "/lines", response={200: list[LineOut], ERRORS: Error}, summary="Lines, filtered as the table"
 )
 @paginate(Pages)
 def list_lines(request, filters: Query[LineFilters]):
@@ -113,7 +114,7 @@ def list_lines(request, filters: Query[LineFilters]):
     return lines
 
 
-@router.get("/lines/{line_id}", response=LineDetail)
+@router.get("/lines/{line_id}", response={200: LineDetail, ERRORS: Error})
 def get_line(request, line_id: int, as_of: datetime.date | None = None):
     line = policy.line_for_user(request.user, line_id)
     found = (
@@ -126,7 +127,7 @@ def get_line(request, line_id: int, as_of: datetime.date | None = None):
     return found
 
 
-@router.get("/lines/{line_id}/updates", response=list[UpdateOut])
+@router.get("/lines/{line_id}/updates", response={200: list[UpdateOut], ERRORS: Error})
 @paginate(Pages)
 def list_updates(request, line_id: int, response: HttpResponse):
     """The line's status history, newest first: its own updates and its whole question's."""
@@ -139,7 +140,7 @@ def list_updates(request, line_id: int, response: HttpResponse):
 @router.post(
     "/lines/{line_id}/updates",
     auth=WRITE,
-    response={201: UpdateOut, 409: Conflict, 422: Error},
+    response={201: UpdateOut, 409: Conflict, ERRORS: Error},
 )
 def post_update(request, line_id: int, payload: UpdateIn):
     """Report a line's (or its whole question's) status, with the rules of the status form.

@@ -7,6 +7,10 @@ from ninja import Schema
 
 from measures.models import DeadlineKind, StatusCategory
 
+# What any endpoint may answer instead: not signed in, forbidden, not found, invalid input,
+# too many requests.
+ERRORS = frozenset({401, 403, 404, 422, 429})
+
 
 class Error(Schema):
     detail: str | dict | list
