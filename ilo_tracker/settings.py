@@ -152,6 +152,9 @@ IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_UNCOMPRESSED_BYTES = envint("IMPORT_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 20_000)
 
+# Where the app is served: absolute links in files made outside a request (IATI exports).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
 # Requests per period for each API token and each signed-in browser (Django's cache).
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/m")
 

@@ -4,11 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from measures.policy import framework_for_user, plan_for_user
 
-from . import documents
+from . import documents, docx, iati
+from .annex import default_as_of
 from .filters import filtered_lines
 from .forms import AnnexForm
 from .models import RenderJob
@@ -35,6 +37,19 @@ def _pdf(request, kind, object_id, params):
 def _pdf_response(content, filename):
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _docx(request, kind, object_id, params):
+    document = documents.build(kind, object_id, params, request.user)
+    response = HttpResponse(docx.annex_docx(document), content_type=docx.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{docx.filename(document)}"'
+    return response
+
+
+def _xml_response(content, filename):
+    response = HttpResponse(content, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -79,6 +94,31 @@ def plan_annex_pdf(request, plan_id):
 @login_required
 def plan_annex_preview(request, plan_id):
     return _annex(request, plan_id, _preview)
+
+
+@login_required
+def plan_annex_docx(request, plan_id):
+    return _annex(request, plan_id, _docx)
+
+
+@login_required
+def plan_iati(request, plan_id):
+    """The plan as an IATI activity, statuses as of the date the annex would show."""
+    plan = plan_for_user(request.user, plan_id)
+    form = AnnexForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(form)
+    as_of = form.cleaned_data["as_of"] or default_as_of(plan)
+    content = iati.plan_file(plan, as_of, request.build_absolute_uri("/").rstrip("/"))
+    return _xml_response(content, iati.filename(plan, as_of))
+
+
+@login_required
+def framework_iati(request, framework_id):
+    framework = framework_for_user(request.user, framework_id)
+    as_of = timezone.localdate()
+    content = iati.framework_file(framework, as_of, request.build_absolute_uri("/").rstrip("/"))
+    return _xml_response(content, iati.filename(framework, as_of))
 
 
 @login_required
