@@ -27,9 +27,21 @@ class TokenAuth(HttpBearer):
         return found
 
 
-# Sessions check CSRF on writes (ninja's SessionAuth); tokens are not sent by browsers.
-READ = [SessionAuth(), TokenAuth()]
-WRITE = [SessionAuth(), TokenAuth(write=True)]
+class BrowserSession(SessionAuth):
+    """The browser's session; writes need its CSRF token, as forms do.
+
+    Ninja's SessionAuth checks CSRF before it looks for the session cookie: a script sending
+    only its token would be refused. Without the cookie this is simply not a browser.
+    """
+
+    def __call__(self, request):
+        if self.param_name not in request.COOKIES:
+            return None
+        return super().__call__(request)
+
+
+READ = [TokenAuth(), BrowserSession()]
+WRITE = [TokenAuth(write=True), BrowserSession()]
 
 
 class PerCallerThrottle(SimpleRateThrottle):

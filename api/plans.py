@@ -14,6 +14,8 @@ from measures import policy
 from measures.forms import StatusUpdateForm
 from measures.models import Plan, Question, StatusUpdate
 from measures.services import StatusConflict
+from reports import iati
+from reports.annex import default_as_of
 from reports.filters import annotated_as_of, filtered_lines
 
 from .auth import WRITE
@@ -21,6 +23,7 @@ from .core import Pages
 from .filters import LineFilters, as_query
 from .schemas import (
     ERRORS,
+    IATI_FILE,
     Conflict,
     Error,
     LineDetail,
@@ -88,6 +91,15 @@ def _status(update):
         "as_of": update.as_of,
         "narrative": update.narrative,
     }
+
+
+@router.get("/plans/{plan_id}/iati", response={ERRORS: Error}, openapi_extra=IATI_FILE)
+def get_plan_iati(request, plan_id: int, as_of: datetime.date | None = None):
+    """The plan as an IATI activity, statuses as of `as_of` (default: its latest report)."""
+    plan = policy.plan_for_user(request.user, plan_id)
+    as_of = as_of or default_as_of(plan)
+    content = iati.plan_file(plan, as_of, request.build_absolute_uri("/").rstrip("/"))
+    return iati.download(content, plan, as_of)
 
 
 @router.get("/plans/{plan_id}/rounds", response={200: list[RoundOut], ERRORS: Error})

@@ -12,6 +12,17 @@ from measures.models import DeadlineKind, StatusCategory
 ERRORS = frozenset({401, 403, 404, 422, 429})
 
 
+# Files answered as they are, outside the JSON schemas.
+IATI_FILE = {
+    "responses": {
+        200: {
+            "description": "An IATI 2.03 activity file (iati-activities), schema-valid.",
+            "content": {"application/xml": {"schema": {"type": "string"}}},
+        }
+    }
+}
+
+
 class Error(Schema):
     detail: str | dict | list
 

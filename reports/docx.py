@@ -197,7 +197,8 @@ def _write(cell, paragraphs, bold=False, indent=False):
     for n, text in enumerate(paragraphs):
         paragraph = cell.paragraphs[0] if n == 0 else cell.add_paragraph()
         run = paragraph.add_run(text)
-        run.bold = bold
+        if bold:
+            run.bold = True
         if indent:
             # A hanging dash, as print.css sets it.
             paragraph.paragraph_format.left_indent = Mm(3)

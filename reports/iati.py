@@ -12,6 +12,7 @@ from collections import Counter
 from functools import cache
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -328,6 +329,13 @@ def _lines_indicator(result, statuses, start, as_of):
         for category, n in sorted(statuses.items())
     ]
     _period(indicator, min(start, as_of), as_of, actuals=[(None, "\n".join(counts))])
+
+
+def download(content, obj, as_of=None):
+    """The file as an attachment, for the pages and the API."""
+    response = HttpResponse(content, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename(obj, as_of)}"'
+    return response
 
 
 def plan_file(plan, as_of, base_url):

@@ -47,12 +47,6 @@ def _docx(request, kind, object_id, params):
     return response
 
 
-def _xml_response(content, filename):
-    response = HttpResponse(content, content_type="application/xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def _preview(request, kind, object_id, params):
     document = documents.build(kind, object_id, params, request.user)
     return HttpResponse(render_html(document, request=request))
@@ -110,7 +104,7 @@ def plan_iati(request, plan_id):
         return _bad_request(form)
     as_of = form.cleaned_data["as_of"] or default_as_of(plan)
     content = iati.plan_file(plan, as_of, request.build_absolute_uri("/").rstrip("/"))
-    return _xml_response(content, iati.filename(plan, as_of))
+    return iati.download(content, plan, as_of)
 
 
 @login_required
@@ -118,7 +112,7 @@ def framework_iati(request, framework_id):
     framework = framework_for_user(request.user, framework_id)
     as_of = timezone.localdate()
     content = iati.framework_file(framework, as_of, request.build_absolute_uri("/").rstrip("/"))
-    return _xml_response(content, iati.filename(framework, as_of))
+    return iati.download(content, framework, as_of)
 
 
 @login_required

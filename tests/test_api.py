@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.utils import timezone
 
 from api.core import THROTTLE
@@ -190,8 +191,6 @@ def test_a_token_is_stored_hashed_and_its_use_recorded(client, plan, staff_user)
 
 
 def test_a_browser_session_reads_and_writes_with_its_csrf_token(plan, staff_user):
-    from django.test import Client
-
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(staff_user)
     line = plan.parts.get().questions.get().lines.first()
@@ -200,6 +199,13 @@ def test_a_browser_session_reads_and_writes_with_its_csrf_token(plan, staff_user
     browser.get("/profile/tokens/")  # any page sets the CSRF cookie
     csrf = {"HTTP_X_CSRFTOKEN": browser.cookies["csrftoken"].value}
     assert post_update(browser, line, csrf).status_code == 201
+
+
+def test_a_script_writes_with_its_token_alone_no_csrf_token_needed(plan, staff_user):
+    script = Client(enforce_csrf_checks=True)
+    line = plan.parts.get().questions.get().lines.first()
+    assert post_update(script, line, bearer(staff_user)).status_code == 201
+    assert post_update(script, line, {"HTTP_AUTHORIZATION": "Bearer ilo_nope"}).status_code == 401
 
 
 def test_unchanged_answers_are_not_sent_again(client, plan, staff_user):

@@ -5,7 +5,9 @@ import datetime
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -31,7 +33,18 @@ CHECKS = [
 
 
 @pytest.fixture
-def world(reference_data, pardev, manager_user, monkeypatch):
+def keep_connection():
+    """The WSGI handler closes the database connection after each request; inside a test's
+    transaction that would lose it (PostgreSQL). Django's test client does the same as this."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def world(keep_connection, reference_data, pardev, manager_user, monkeypatch):
     cache.clear()
     monkeypatch.setattr(THROTTLE, "num_requests", 10**6)
     plan = make_plan(units=[pardev], lines=3)

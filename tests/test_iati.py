@@ -197,3 +197,24 @@ def test_a_question_reported_on_as_a_whole_without_lines_is_its_own_indicator(db
     assert indicator.findtext("title/narrative") == question.title
     assert indicator.findtext("period/target/comment/narrative") == "Fin 2000"
     assert indicator.findtext("period/actual/comment/narrative") == "Achevé\nTerminé en août"
+
+
+def test_scripts_get_the_same_files_from_the_api(client, plans, staff_user):
+    from api.tokens import token_create
+
+    gb279, _ = plans
+    framework = Framework.objects.get(code="TC 2010-15")
+    secret = token_create(user=staff_user, name="iati", scope="read")[1]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+    plan_xml = client.get(f"/api/v1/plans/{gb279.pk}/iati?as_of=2000-08-31", **headers)
+    framework_xml = client.get(f"/api/v1/frameworks/{framework.pk}/iati", **headers)
+
+    assert (
+        plan_xml["Content-Type"]
+        == framework_xml["Content-Type"]
+        == "application/xml; charset=utf-8"
+    )
+    assert len(parsed(plan_xml.content).findall("iati-activity/result/indicator")) == 78
+    assert len(parsed(framework_xml.content).findall("iati-activity/result")) == 3
+    assert client.get(f"/api/v1/plans/{gb279.pk}/iati").status_code == 401
