@@ -7,25 +7,17 @@ Builds as `render_annex --format docx` and `export_iati` do, in a database of it
 import_20k.py). The IATI time includes validation against the IATI 2.03 schema.
 """
 
-import io
+from import_20k import measure
+from render_annex import seed_and_generated_plans
 
-from django.core.management import call_command
-from import_20k import bulk_plan, measure, throwaway_database
-from render_annex import GENERATED
-
-from measures.models import Plan
 from reports.annex import count_lines, plan_annex
 from reports.docx import annex_docx
 from reports.iati import plan_file
 
 
 def main():
-    with throwaway_database():
-        call_command("load_reference_data", stdout=io.StringIO())
-        call_command("load_demo_plans", stdout=io.StringIO(), stderr=io.StringIO())
-        for symbol, parts, questions, lines in GENERATED:
-            bulk_plan(symbol, parts, questions, lines)
-        for plan in Plan.objects.order_by("pk"):
+    with seed_and_generated_plans() as plans:
+        for plan in plans:
             name = f"{plan.symbol} ({count_lines(plan)} lines)"
             measure(
                 f"DOCX {name}",

@@ -3,6 +3,8 @@
 import datetime
 import io
 import re
+import shutil
+import subprocess
 
 import lxml.html
 import pytest
@@ -14,6 +16,7 @@ from measures.models import Plan
 from reports.annex import GB279, GB341, plan_annex
 from reports.docx import DASH, annex_docx
 from reports.pdf import render_html
+from tests.test_reports_annex import pdf_pages
 from tests.test_reports_seed import import_fixture
 
 AS_OF = datetime.date(2000, 8, 31)
@@ -143,3 +146,20 @@ def test_the_word_annex_is_downloaded_next_to_the_pdf(client, gb279, staff_user)
     assert 'filename="gb279-tc-2-annexe-2000-08-31.docx"' in response["Content-Disposition"]
     assert "Etat des travaux au 31 août 2000" in docx_paragraphs(response.content)
     assert client.get(f"/plans/{gb279.pk}/annex.docx?as_of=31.8.2000").status_code == 400
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_opens_it_and_repeats_the_header_on_every_page(gb279, tmp_path):
+    source = tmp_path / "annex.docx"
+    source.write_bytes(annex_docx(plan_annex(gb279, as_of=AS_OF)))
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    pages = pdf_pages((tmp_path / "annex.pdf").read_bytes())
+    assert len(pages) > 5
+    for page in pages[1:]:
+        assert "GB.279/TC/2" in page  # the running header
+        assert re.search(r"Questions\s+Contexte et lignes d'action\s+Calendrier\s+Etat", page)
