@@ -8,6 +8,7 @@ own (see import_20k.py). tracemalloc sees Python's allocations, not Pango's or H
 """
 
 import io
+from contextlib import contextmanager
 
 from django.core.management import call_command
 from import_20k import bulk_plan, measure, throwaway_database
@@ -25,13 +26,20 @@ def render(plan):
     return max(pages), len(pdf)
 
 
-def main():
+@contextmanager
+def seed_and_generated_plans():
+    """The two seed plans and the generated ones, in a database of their own."""
     with throwaway_database():
         call_command("load_reference_data", stdout=io.StringIO())
         call_command("load_demo_plans", stdout=io.StringIO(), stderr=io.StringIO())
         for symbol, parts, questions, lines in GENERATED:
             bulk_plan(symbol, parts, questions, lines)
-        for plan in Plan.objects.order_by("pk"):
+        yield Plan.objects.order_by("pk")
+
+
+def main():
+    with seed_and_generated_plans() as plans:
+        for plan in plans:
             measure(
                 f"{plan.symbol} ({count_lines(plan)} lines)",
                 lambda plan=plan: render(plan),

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "outcomes",
     "measures",
     "reports",
+    "api",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +202,12 @@ IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 20_000)
 # left out with a warning.
 IMPORT_MAX_CELLS = envint("IMPORT_MAX_CELLS", 1_000_000)
 IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", 50)
+
+# Where the app is served: absolute links in files made outside a request (IATI exports).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Requests per period for each API token and each signed-in browser (Django's cache).
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/m")
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

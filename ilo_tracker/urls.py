@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("measures.urls")),
     path("", include("reports.table_urls")),
     path("", include("reports.urls")),
+    path("", include("api.urls")),
 ]

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import ReportingRound, StatusCategory
 from .text import MAX_TEXT_LENGTH, CleanTextField
 
@@ -82,6 +83,19 @@ class StatusUpdateForm(forms.Form):
 
     def about_question(self):
         return self.cleaned_data["about"] == self.QUESTION
+
+    def create_update(self, line, author):
+        """Save the update through the one write function (the page and the API both call it)."""
+        data = self.cleaned_data
+        return services.status_update_create(
+            line=line,
+            author=author,
+            as_of=data["as_of"],
+            category=data["category"],
+            narrative=data["narrative"],
+            about_question=self.about_question(),
+            seen_update_id=data["seen_update"],
+        )
 
 
 class AsOfForm(forms.Form):

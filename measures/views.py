@@ -140,15 +140,7 @@ def line_update(request, line_id):
     if not form.is_valid():
         return _render_line(request, line, form)
     try:
-        update = services.status_update_create(
-            line=line,
-            author=request.user,
-            as_of=form.cleaned_data["as_of"],
-            category=form.cleaned_data["category"],
-            narrative=form.cleaned_data["narrative"],
-            about_question=form.about_question(),
-            seen_update_id=form.cleaned_data["seen_update"],
-        )
+        update = form.create_update(line, request.user)
     except ValidationError as error:
         form.add_error(None, error)
         return _render_line(request, line, form)

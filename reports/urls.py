@@ -6,6 +6,9 @@ app_name = "reports"
 urlpatterns = [
     path("plans/<int:plan_id>/annex.pdf", views.plan_annex_pdf, name="plan_annex_pdf"),
     path("plans/<int:plan_id>/annex.html", views.plan_annex_preview, name="plan_annex_preview"),
+    path("plans/<int:plan_id>/annex.docx", views.plan_annex_docx, name="plan_annex_docx"),
+    path("plans/<int:plan_id>/iati.xml", views.plan_iati, name="plan_iati"),
+    path("frameworks/<int:framework_id>/iati.xml", views.framework_iati, name="framework_iati"),
     path("frameworks/<int:framework_id>/results.pdf", views.framework_pdf, name="framework_pdf"),
     path(
         "frameworks/<int:framework_id>/results.html",

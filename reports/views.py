@@ -3,11 +3,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from measures.policy import framework_for_user, owned_by_user, owned_for_user, plan_for_user
 
-from . import documents
+from . import documents, docx, iati
+from .annex import default_as_of
 from .filters import filtered_lines
 from .forms import AnnexForm, ResultsForm
 from .models import RenderJob
@@ -37,6 +39,13 @@ def _pdf(request, kind, object_id, params):
 def _pdf_response(content, filename):
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _docx(request, kind, object_id, params):
+    document = documents.build(kind, object_id, params, request.user)
+    response = HttpResponse(docx.annex_docx(document), content_type=docx.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{docx.filename(document)}"'
     return response
 
 
@@ -90,6 +99,31 @@ def _results(request, framework_id, respond):
     if not form.is_valid():
         return _bad_request(form)
     return respond(request, Kind.RESULTS, framework.pk, form.params())
+
+
+@login_required
+def plan_annex_docx(request, plan_id):
+    return _annex(request, plan_id, _docx)
+
+
+@login_required
+def plan_iati(request, plan_id):
+    """The plan as an IATI activity, statuses as of the date the annex would show."""
+    plan = plan_for_user(request.user, plan_id)
+    form = AnnexForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(form)
+    as_of = form.cleaned_data["as_of"] or default_as_of(plan)
+    content = iati.plan_file(plan, as_of, request.build_absolute_uri("/").rstrip("/"))
+    return iati.download(content, plan, as_of)
+
+
+@login_required
+def framework_iati(request, framework_id):
+    framework = framework_for_user(request.user, framework_id)
+    as_of = timezone.localdate()
+    content = iati.framework_file(framework, as_of, request.build_absolute_uri("/").rstrip("/"))
+    return iati.download(content, framework, as_of)
 
 
 @login_required

@@ -20,7 +20,12 @@ MATRIX = {
     "line page": [302, 200, 200, 200, 200],
     "post update": [302, 302, 403, 302, 302],
     "publish round": [302, 403, 403, 302, 302],
+    # The API answers 401 instead of sending to sign in, and 201 for a written update.
+    "api plan": [401, 200, 200, 200, 200],
+    "api line": [401, 200, 200, 200, 200],
+    "api post update": [401, 201, 403, 201, 201],
 }
+WRITES = ("post update", "publish round", "api post update")
 
 
 @pytest.fixture
@@ -58,6 +63,17 @@ def request_for(client, action, plan, line, round_):
         today = timezone.localdate().isoformat()
         data = {"as_of": today, "category": "in_progress", "about": "line", "narrative": "x"}
         return url, client.post(url, data)
+    if action == "api plan":
+        url = f"/api/v1/plans/{plan.pk}"
+        return url, client.get(url)
+    if action == "api line":
+        url = f"/api/v1/lines/{line.pk}"
+        return url, client.get(url)
+    if action == "api post update":
+        url = f"/api/v1/lines/{line.pk}/updates"
+        today = timezone.localdate().isoformat()
+        body = {"as_of": today, "category": "in_progress", "narrative": "x"}
+        return url, client.post(url, body, content_type="application/json")
     url = f"/rounds/{round_.pk}/publish/"
     return url, client.post(url, {"confirm": "1"})
 
@@ -72,12 +88,10 @@ def test_permission_matrix(client, world, user_for, role, action):
     url, response = request_for(client, action, plan, line, round_)
     expected = MATRIX[action][ROLES.index(role)]
     assert response.status_code == expected
-    if role == "signed_out":
+    if role == "signed_out" and not action.startswith("api"):
         assert response.url == LOGIN + url
     wrote = StatusUpdate.objects.exists() or ReportingRound.objects.published().exists()
-    assert wrote == (
-        action in ("post update", "publish round") and user is not None and expected == 302
-    )
+    assert wrote == (action in WRITES and user is not None and expected in (201, 302))
 
 
 def test_staff_of_another_unit_sees_the_line_but_no_form(client, world, other_staff_user):

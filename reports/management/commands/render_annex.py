@@ -1,4 +1,4 @@
-"""Render a plan's annex to PDF from the command line (no worker needed)."""
+"""Render a plan's annex to PDF or Word from the command line (no worker needed)."""
 
 import datetime
 import time
@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from measures.models import Plan
+from reports import docx
 from reports.annex import LAYOUTS, plan_annex
 from reports.pdf import write_pdf
 
@@ -24,9 +25,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--layout", choices=sorted(LAYOUTS), help="default: chosen from the plan's content"
         )
-        parser.add_argument("-o", "--output", help="PDF file to write (default: its own name)")
+        parser.add_argument("--format", choices=["pdf", "docx"], default="pdf")
+        parser.add_argument("-o", "--output", help="file to write (default: its own name)")
 
-    def handle(self, *args, plan, as_of, layout, output, **options):
+    def handle(self, *args, plan, as_of, layout, output, format, **options):
         condition = Q(symbol=plan) | Q(pk=int(plan)) if plan.isdigit() else Q(symbol=plan)
         found = Plan.objects.filter(condition).first()
         if found is None:
@@ -34,12 +36,16 @@ class Command(BaseCommand):
         started = time.perf_counter()
         document = plan_annex(found, as_of=as_of, layout=layout)
         pages = [0]
-        content = write_pdf(document, on_page=pages.append)
-        output = output or document.filename
+        if format == "docx":
+            content, output = docx.annex_docx(document), output or docx.filename(document)
+        else:
+            content = write_pdf(document, on_page=pages.append)
+            output = output or document.filename
         with open(output, "wb") as file:
             file.write(content)
+        size = f"{max(pages)} pages" if format == "pdf" else f"{len(content) // 1024} kB"
         self.stdout.write(
-            f"{output}: {max(pages)} pages, {document.body.line_count} action lines, "
+            f"{output}: {size}, {document.body.line_count} action lines, "
             f"layout {document.body.layout}, "
             f"as of {document.body.as_of}, {time.perf_counter() - started:.1f} s"
         )

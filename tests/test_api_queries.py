@@ -1,0 +1,55 @@
+"""API lists and trees run a fixed number of queries whatever the number of lines."""
+
+import pytest
+from django.core.cache import cache
+
+from api.models import ApiToken
+from api.tokens import token_create
+from tests.factories import make_update
+from tests.test_measures_table_queries import AS_OF, bulk_plan
+
+# Every token request starts with 2 queries: * the token and its user * recording its use.
+TOKEN = 2
+EXPECTED = {
+    # * count * page of lines * their units
+    "lines": TOKEN + 3,
+    # * plan * parts * questions * their updates * lines * their units
+    "plan": TOKEN + 6,
+    # * the line * its latest entry (Last-Modified) * count * page
+    "history": TOKEN + 4,
+    # * count * page
+    "frameworks": TOKEN + 2,
+    # * framework * outcomes * outputs * indicators * milestones
+    "framework": TOKEN + 5,
+}
+
+
+@pytest.fixture(params=[10, 1000], ids=["10 lines", "1000 lines"])
+def world(request, pardev, program_unit, staff_user):
+    cache.clear()
+    plan, framework = bulk_plan(request.param, [pardev, program_unit])
+    question = plan.parts.first().questions.first()
+    make_update(question, AS_OF)  # so that the questions' updates are read too
+    line = question.lines.first()
+    secret = token_create(user=staff_user, name="q", scope=ApiToken.Scope.READ)[1]
+    urls = {
+        "lines": f"/api/v1/lines?as_of={AS_OF}&page_size=1000",
+        "plan": f"/api/v1/plans/{plan.pk}?as_of={AS_OF}",
+        "history": f"/api/v1/lines/{line.pk}/updates",
+        "frameworks": "/api/v1/frameworks",
+        "framework": f"/api/v1/frameworks/{framework.pk}",
+    }
+    return request.param, urls, {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+@pytest.mark.parametrize("endpoint", EXPECTED)
+def test_queries_do_not_grow_with_the_lines(client, world, endpoint, django_assert_num_queries):
+    count, urls, headers = world
+    with django_assert_num_queries(EXPECTED[endpoint]):
+        response = client.get(urls[endpoint], **headers)
+    assert response.status_code == 200
+    if endpoint == "lines":
+        assert len(response.json()["items"]) == count
+    if endpoint == "plan":
+        body = response.json()
+        assert sum(len(q["lines"]) for p in body["parts"] for q in p["questions"]) == count
