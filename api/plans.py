@@ -12,11 +12,11 @@ from ninja.pagination import paginate
 
 from measures import policy
 from measures.forms import StatusUpdateForm
-from measures.models import Plan, Question, StatusUpdate
+from measures.models import ActionLine, Plan, Question, StatusUpdate
 from measures.services import StatusConflict
 from reports import iati
 from reports.annex import default_as_of
-from reports.filters import annotated_as_of, filtered_lines
+from reports.filters import filtered_lines
 
 from .auth import WRITE
 from .core import Pages
@@ -58,7 +58,8 @@ def get_plan(request, plan_id: int, as_of: datetime.date | None = None):
     plan = policy.plan_for_user(request.user, plan_id)
     plan.as_of = as_of or timezone.localdate()
     lines = (
-        annotated_as_of(plan.as_of)
+        ActionLine.objects.with_status_as_of(plan.as_of)
+        .with_status_columns()
         .filter(question__part__plan=plan)
         .prefetch_related("units")
         .order_by("question_id", "order")
@@ -123,14 +124,15 @@ def list_lines(request, filters: Query[LineFilters]):
     filterset, lines, _ = filtered_lines(as_query(filters), request.user)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
-    return lines
+    return lines.with_status_columns()
 
 
 @router.get("/lines/{line_id}", response={200: LineDetail, ERRORS: Error})
 def get_line(request, line_id: int, as_of: datetime.date | None = None):
     line = policy.line_for_user(request.user, line_id)
     found = (
-        annotated_as_of(as_of or timezone.localdate())
+        ActionLine.objects.with_status_as_of(as_of or timezone.localdate())
+        .with_status_columns()
         .select_related("question__part__plan")
         .prefetch_related("units")
         .get(pk=line.pk)

@@ -98,7 +98,7 @@ class Status(Schema):
 
 
 class PlanLine(Schema):
-    """A line as annotated by `reports.filters.annotated_as_of`."""
+    """A line annotated by `with_status_as_of(…).with_status_columns()`."""
 
     id: int
     order: int
@@ -118,9 +118,9 @@ class PlanLine(Schema):
     def resolve_status(line):
         return {
             "update_id": line.status_update_id,
-            "category": line.status_category,
-            "as_of": line.status_as_of,
-            "narrative": line.status_narrative,
+            "category": line.current_category,
+            "as_of": line.current_as_of,
+            "narrative": line.current_narrative,
         }
 
     @staticmethod

@@ -277,6 +277,16 @@ class ActionLineQuerySet(models.QuerySet):
             .annotate(is_overdue=_flag(overdue_condition(as_of)))
         )
 
+    def with_status_columns(self):
+        """On lines annotated by `with_status_as_of`: their status's category, date and
+        narrative as columns, for readers that serialise rows as they come (the API)."""
+        narrative = StatusUpdate.objects.filter(pk=OuterRef("status_update_id"))
+        return self.annotate(
+            current_category=F("status_category"),
+            current_as_of=F("status_as_of"),
+            current_narrative=Subquery(narrative.values("narrative")[:1]),
+        )
+
     def with_marks_as_of(self, as_of):
         """`with_status_as_of`, and whether each line was due within DUE_SOON_DAYS then."""
         return self.with_status_as_of(as_of).annotate(

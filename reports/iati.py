@@ -21,8 +21,9 @@ from django.utils.translation import override
 from lxml import etree
 
 from measures.models import ActionLine, Question, StatusCategory, StatusUpdate
+from measures.outline import attach_statuses
 
-from .filters import annotated_as_of, output_links
+from .filters import output_links
 
 SCHEMA = settings.BASE_DIR / "fixtures" / "iati-2.03" / "iati-activities-schema.xsd"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -149,11 +150,13 @@ def _number(value):
 def plan_activity(plan, as_of, base_url):
     """The plan as one activity, with its lines' statuses as of `as_of`."""
     start = min(plan.date or as_of, as_of)
-    lines = list(
-        annotated_as_of(as_of)
-        .filter(question__part__plan=plan)
-        .select_related("question")
-        .in_print_order()
+    lines = attach_statuses(
+        list(
+            ActionLine.objects.with_status_as_of(as_of)
+            .filter(question__part__plan=plan)
+            .select_related("question")
+            .in_print_order()
+        )
     )
     questions = list(
         Question.objects.filter(part__plan=plan)
@@ -206,8 +209,10 @@ def plan_activity(plan, as_of, base_url):
 
 def _status_of(line, question_update):
     """(category, narrative) of a line's status as annotated, else of its question's update."""
+    if line is not None and line.status is not None:
+        return line.status.category, line.status.narrative
     if line is not None:
-        return line.status_category, line.status_narrative
+        return None, None
     if question_update is not None:
         return question_update.category, question_update.narrative
     return None, None

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0003_status_history_protected'),
+        ("measures", "0003_status_history_protected"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

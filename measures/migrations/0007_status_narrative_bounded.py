@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0003_status_history_protected'),
+        ("measures", "0006_plan_layout"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

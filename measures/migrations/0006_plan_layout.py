@@ -14,7 +14,7 @@ def name_layouts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("measures", "0003_status_history_protected"),
+        ("measures", "0005_unaccent_extension"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outcomes', '0002_measurements_and_direction'),
+        ("outcomes", "0003_measurements_and_direction"),
     ]
 
     operations = [

@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0003_status_history_protected'),
-        ('outcomes', '0002_measurements_and_direction'),
+        ("measures", "0008_audit_history"),
+        ("outcomes", "0003_measurements_and_direction"),
     ]
 
     operations = [

@@ -11,8 +11,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0003_status_history_protected'),
-        ('outcomes', '0002_audit_history'),
+        ("measures", "0007_status_narrative_bounded"),
+        ("outcomes", "0002_audit_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
