@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 from measures.importing.writer import write_plan
 from measures.models import ActionLine, StatusUpdate
 from measures.text import MAX_TEXT_LENGTH, clean_text
-from tests.factories import make_plan, make_update
+from tests.factories import AUG_31, make_plan, make_update
 from tests.test_admin_locking import open_form
 from tests.test_status_form import alice, line, post  # noqa: F401 (fixtures)
-from tests.test_status_views import AUG_31, frozen_today  # noqa: F401 (autouse fixture)
+
+pytestmark = pytest.mark.usefixtures("frozen_today")
 
 # What Word pastes for a line break and a page break, and an escape from a terminal paste.
 PASTED = "Atelier tenu.\x0bRapport envoyé.\x0cSuite\x1b[0m à donner."

@@ -16,7 +16,7 @@ from reports.annex import plan_annex
 from reports.measures_report import measures_report
 from reports.pdf import write_pdf
 from reports.wording import Wording
-from tests.test_reports_annex import normalise, pdf_pages, squeeze
+from tests.pdfs import normalise, pdf_pages, squeeze
 from tests.test_reports_seed import import_fixture
 
 AUG_31 = datetime.date(2000, 8, 31)

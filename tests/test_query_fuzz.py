@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 from measures.models import ActionLine, ReportingRound
 from outcomes.models import Framework
 from reports.models import RenderJob
-from tests.factories import make_update
-from tests.test_measures_table import build_world
+from tests.factories import build_world, make_update
 
 # Every query parameter a page of the app reads (the measures filters, the annex, tables2).
 PARAMETERS = [

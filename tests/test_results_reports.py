@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from outcomes.models import Framework, Indicator
 from reports.results import results_framework
+from tests.pdfs import pdf_text
 from tests.results_factories import day, make_framework, measure
-from tests.test_reports_annex import pdf_text
 
 FRAMEWORKS = settings.BASE_DIR / "fixtures" / "frameworks"
 

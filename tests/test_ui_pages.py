@@ -13,9 +13,10 @@ from django.views.defaults import server_error
 
 from measures.models import ReportingRound, StatusCategory, StatusUpdate
 from outcomes.models import Framework
-from tests.factories import make_plan, make_update
+from tests.factories import AUG_31, make_plan, make_update
 from tests.test_dashboards import followed, world  # noqa: F401 (fixture)
-from tests.test_status_views import AUG_31, frozen_today  # noqa: F401 (autouse fixture)
+
+pytestmark = pytest.mark.usefixtures("frozen_today")
 
 
 @pytest.fixture
