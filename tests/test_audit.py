@@ -221,3 +221,22 @@ def test_the_history_of_a_big_import_is_written_in_bulk(django_assert_max_num_qu
     with django_assert_max_num_queries(60):
         call_command("import_plan", str(path), stdout=io.StringIO())
     assert history(ActionLine).filter(history_batch__filename="big.xlsx").count() == 300
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_on_the_task_worker_is_recorded_as_the_confirming_user(
+    client, admin_user, monkeypatch
+):
+    monkeypatch.setattr("measures.admin_import.BACKGROUND_ROWS", 2)
+    data = make_workbook(("Annexe", ROWS))
+    client.force_login(admin_user)
+    preview_url = upload(client, data)["Location"]
+    client.get(preview_url)
+    client.post(preview_url)
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    batch = ImportBatch.objects.get()
+    assert (batch.user, batch.sha256) == (admin_user, hashlib.sha256(data).hexdigest())
+    assert {(r.history_user, r.history_batch) for r in history(ActionLine)} == {
+        (admin_user, batch)
+    }
+    assert {u.author for u in StatusUpdate.objects.all()} == {admin_user}

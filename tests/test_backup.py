@@ -18,7 +18,8 @@ from measures.models import ActionLine, ImportBatch, Plan, ReportingRound, Statu
 
 from .test_admin_locking import open_form
 
-pytestmark = pytest.mark.django_db
+# Restoring empties the tables: on PostgreSQL, not inside a transaction that wrote to them.
+pytestmark = pytest.mark.django_db(transaction=True)
 NOT_BACKED_UP = {"contenttypes", "sessions"}
 
 

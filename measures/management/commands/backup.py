@@ -25,8 +25,9 @@ class Command(BaseCommand):
                 _("The backup file name must end in %(suffix)s.") % {"suffix": SUFFIX}
             )
         # One consistent snapshot even while the app keeps writing.
+        outermost = not connection.in_atomic_block
         with transaction.atomic():
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and outermost:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             # XML keeps times to the microsecond; Django's JSON cuts them to milliseconds.
