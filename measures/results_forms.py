@@ -46,6 +46,8 @@ class MeasurementForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
         self.fields["as_of"].initial = timezone.localdate
+        # The milestones' and target's periods are offered as the usual answers.
+        self.fields["period"].widget.attrs["list"] = "goal-periods"
 
     def clean(self):
         data = super().clean()

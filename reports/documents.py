@@ -9,7 +9,7 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 
 from measures.models import Plan
-from outcomes.models import Framework
+from outcomes.models import Framework, Indicator
 
 from .annex import count_lines, plan_annex
 from .filters import filtered_lines
@@ -41,11 +41,13 @@ def build(kind, object_id, params, user):
 
 
 def size(kind, object_id, params, user):
-    """How many action lines the document prints: what decides foreground or background."""
+    """How many action lines (or their equivalent) the document prints: what decides
+    foreground or background."""
     if kind == RenderJob.Kind.ANNEX:
         return count_lines(object_id)
     if kind == RenderJob.Kind.RESULTS:
-        return 0
+        # An indicator prints a row and a row of milestones: about two annex lines.
+        return 2 * Indicator.objects.filter(outcome__framework_id=object_id).count()
     return filtered_lines(QueryDict(params.get("query", "")), user)[1].count()
 
 

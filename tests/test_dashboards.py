@@ -107,7 +107,7 @@ def test_framework_dashboard_shows_indicators_with_baseline_target_and_milestone
     client, manager_user, reference_data
 ):
     client.force_login(manager_user)
-    strategy = Framework.objects.get(kind=Framework.Kind.STRATEGY)
+    strategy = Framework.objects.get(code="TC 2010-15")
     indicator = strategy.outcomes.first().indicators.first()
     milestone = indicator.milestones.first()
     url = reverse("framework_dashboard", args=[strategy.pk])

@@ -114,3 +114,18 @@ def test_indicators_export_with_latest_actuals_as_of_a_date(manager_client, db):
     assert values[0][:4] == ("Framework", "Outcome", "Output", "Indicator")
     assert values[1][13] == 72 and values[1][4] == '=HYPERLINK("x")'
     assert sheet.cell(2, 5).data_type == "s"
+
+
+def test_a_large_framework_is_printed_in_the_background(manager_client, db, monkeypatch):
+    """500 indicators take over a minute to lay out here: such a PDF goes to the task worker."""
+    from reports import documents
+    from reports.models import RenderJob
+
+    monkeypatch.setattr(documents, "BACKGROUND_LINES", 10)
+    small, large = make_framework(indicators=5), make_framework(indicators=6)
+    url = reverse("reports:framework_pdf", args=[small.pk])
+    assert manager_client.get(url).headers["Content-Type"] == "application/pdf"
+    response = manager_client.get(reverse("reports:framework_pdf", args=[large.pk]))
+    job = RenderJob.objects.get()
+    assert response.url == reverse("reports:job", args=[job.pk])
+    assert job.params["as_of"]
