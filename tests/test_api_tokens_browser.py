@@ -39,3 +39,16 @@ def test_a_token_without_a_name_is_refused_with_the_field_named(new_page, staff_
     page.get_by_role("button", name="Create the token").click()
     expect(page.get_by_role("alert")).to_contain_text("Name: This field is required.")
     expect(page.get_by_label("Name")).to_be_focused()
+
+
+def test_the_api_documentation_page_lists_every_operation(new_page, staff_user):
+    page = new_page(staff_user, "alice-pass-2026")
+    errors = []
+    page.on("console", lambda message: errors.append(message.text))
+    page.goto("/profile/tokens/")
+    page.get_by_role("link", name="API documentation").click()
+    # Swagger UI is a large script: give a loaded machine time to run it.
+    page.locator(".opblock").first.wait_for(timeout=30_000)
+    expect(page.locator(".opblock")).to_have_count(11)
+    expect(page.locator(".opblock-summary-path").first).to_contain_text("/api/v1/")
+    assert not [e for e in errors if "Content Security Policy" in e]
