@@ -7,9 +7,9 @@ from ninja import Schema
 
 from measures.models import DeadlineKind, StatusCategory
 
-# What any endpoint may answer instead: not signed in, forbidden, not found, invalid input,
-# too many requests.
-ERRORS = frozenset({401, 403, 404, 422, 429})
+# What any endpoint may answer instead: unreadable body, not signed in, forbidden, not found,
+# invalid input, too many requests.
+ERRORS = frozenset({400, 401, 403, 404, 422, 429})
 
 
 # Files answered as they are, outside the JSON schemas.
