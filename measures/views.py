@@ -81,10 +81,11 @@ def _render_plan(request, plan, round_form=None):
     )
 
 
-def _render_line(request, line, form=None, conflict=None, saved=None):
+def _render_line(request, line, form=None, conflict=None, saved=None, copy_into=None):
     """The line page, or with htmx its form, status badge and history (swapped out of band).
 
     `saved` is the update just saved: the form comes back empty for the next one, on its date.
+    `copy_into` is the form's data when the user asked to copy the last text into it.
     """
     history = list(StatusUpdate.objects.about_line(line).select_related("author").newest_first())
     current = ActionLine.objects.with_marks_as_of(timezone.localdate()).get(pk=line.pk)
@@ -93,6 +94,12 @@ def _render_line(request, line, form=None, conflict=None, saved=None):
     may_confirm = bool(current.status and current.status.is_suggested) and policy.can_confirm(
         request.user, line, current.status
     )
+    if copy_into is not None:
+        form = _form_with_last_text(
+            copy_into,
+            current.status,
+            may_report_on_question=policy.can_update_question(request.user, line.question),
+        )
     if form is None and may_update:
         # Opened on the newest update shown, so that any later one is reported as a conflict.
         # It starts empty: the last text is copied only on request (`line_update`).
@@ -133,9 +140,7 @@ def line_update(request, line_id):
     line = policy.line_for_user(request.user, line_id, to_update=True)
     may_report_on_question = policy.can_update_question(request.user, line.question)
     if "copy_last" in request.POST:
-        return _render_line(
-            request, line, _form_with_last_text(request.POST, line, may_report_on_question)
-        )
+        return _render_line(request, line, copy_into=request.POST)
     form = StatusUpdateForm(request.POST, may_report_on_question=may_report_on_question)
     if not form.is_valid():
         return _render_line(request, line, form)
@@ -161,11 +166,9 @@ def line_update(request, line_id):
     return redirect("line_detail", line_id=line.pk)
 
 
-def _form_with_last_text(data, line, may_report_on_question):
-    """The form as the user left it, with the line's current status and text added: not saved,
+def _form_with_last_text(data, last, may_report_on_question):
+    """The form as the user left it, with the `last` update's status and text added: not saved,
     and nothing typed is lost (the last text goes after it)."""
-    current = ActionLine.objects.filter(pk=line.pk).with_status_as_of(timezone.localdate())
-    last = StatusUpdate.objects.filter(pk__in=current.values("status_update_id")).first()
     initial = data.dict()
     if last:
         initial["category"] = initial.get("category") or last.category
