@@ -13,7 +13,6 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -36,6 +35,7 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from import_20k import throwaway_database  # noqa: E402
 
 from measures.models import (  # noqa: E402
     ActionLine,
@@ -133,6 +133,22 @@ def raw_sql(client, url):
     return run, len(queries)
 
 
+def explain(plan):
+    """Which indexes the status lookups use (EXPLAIN [QUERY PLAN])."""
+    lines = ActionLine.objects.filter(question__part__plan=plan).with_status_as_of(AS_OF)
+    sql, params = lines.values_list("pk", "status_update_id").query.sql_with_params()
+    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + sql, params)
+        used = {
+            word
+            for row in cursor.fetchall()
+            for word in str(row).replace('"', " ").split()
+            if word.endswith("_idx")
+        }
+    print(f"status lookups use: {', '.join(sorted(used))}")
+
+
 def timed(run):
     start = time.perf_counter()
     run()
@@ -152,26 +168,24 @@ def compare(label, runs):
     for name, values in times.items():
         parts.append(f"{name} {medians[name]:.1f} ms ({min(values):.1f}–{max(values):.1f})")
     names = list(runs)
-    ratios = ", ".join(
-        f"{medians[names[0]] / medians[other]:.2f}× {other}" for other in names[1:]
-    )
+    ratios = ", ".join(f"{medians[names[0]] / medians[other]:.2f}× {other}" for other in names[1:])
     print(f"{label}: {'; '.join(parts)} → {ratios}")
 
 
 def main():
-    if connection.vendor == "sqlite":
-        connection.settings_dict["TEST"]["NAME"] = os.path.join(
-            tempfile.gettempdir(), f"ilo-readmodel-{os.getpid()}.sqlite3"
-        )
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         user, plan = build()
+        if connection.vendor == "postgresql" and os.environ.get("JIT") == "on":
+            with connection.cursor() as cursor:
+                cursor.execute("SET jit = on")  # the settings turn it off; compare
+        explain(plan)
         client = Client()
         client.force_login(user)
         as_of = AS_OF.isoformat()
-        print(f"{connection.vendor}: {ActionLine.objects.count()} lines, "
-              f"{StatusUpdate.objects.count()} updates; {RUNS} interleaved runs")
+        print(
+            f"{connection.vendor}: {ActionLine.objects.count()} lines, "
+            f"{StatusUpdate.objects.count()} updates; {RUNS} interleaved runs"
+        )
         for label, url in [
             ("plan page, 1,000 lines", f"/plans/{plan.pk}/?as_of={as_of}"),
             ("My measures, 2,000 lines", "/"),
@@ -182,8 +196,6 @@ def main():
             if label.startswith("measures table"):
                 runs["admin changelist"] = page(client, "/admin/measures/actionline/")
             compare(label, runs)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":
