@@ -7,6 +7,7 @@ differ in their templates only. A fixed number of queries whatever the number of
 
 import datetime
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Count
 from django.urls import reverse
@@ -67,12 +68,24 @@ def attach_statuses(lines):
     return lines
 
 
+class UnitLabel(NamedTuple):
+    """What pages and exports show of a unit: read as plain rows, not model instances."""
+
+    code: str
+    name: str
+
+    def __str__(self):
+        return self.code
+
+
 def units_of(line_ids):
-    """{line id: [unit, …]} in code order, as `line.units.all()` lists them, in one query."""
+    """{line id: [UnitLabel, …]} in code order, as `line.units.all()` lists them, in one
+    query."""
     units = {}
     links = ActionLine.units.through.objects.filter(actionline_id__in=line_ids)
-    for link in links.select_related("unit").order_by("unit__code"):
-        units.setdefault(link.actionline_id, []).append(link.unit)
+    rows = links.order_by("unit__code").values_list("actionline_id", "unit__code", "unit__name")
+    for line_id, code, name in rows:
+        units.setdefault(line_id, []).append(UnitLabel(code, name))
     return units
 
 

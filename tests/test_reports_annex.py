@@ -235,3 +235,17 @@ def test_a_questions_status_runs_down_beside_its_lines_when_they_have_none(gb279
     for paragraph in ["Premier.", "Deuxième.", "Troisième.", "Quatrième."]:
         assert text.count(paragraph) == 1
     assert text.index("action 1") < text.index("Deuxième.") < text.index("action 2")
+
+
+def test_a_newer_whole_question_status_replaces_its_lines_older_ones_in_the_annex(gb279):
+    question = gb279.parts.get(number="I").questions.get(code="1 a)")
+    make_update(question, datetime.date(2000, 9, 30), narrative="Toute la question avance.")
+    annex = plan_annex(gb279, as_of=datetime.date(2000, 9, 30)).body
+    block = next(b for b in annex.parts[0].questions if b.code == "1 a)")
+    statuses = [block.status, *(line.status for line in block.lines)]
+    assert "Toute la question avance." in " ".join(statuses)
+    assert not any("Etat 1." in status for status in statuses)
+    # As of 31 August the lines' own reports were the newest.
+    before = plan_annex(gb279, as_of=AUG_31).body
+    block = next(b for b in before.parts[0].questions if b.code == "1 a)")
+    assert [line.status for line in block.lines] == [f"Etat 1.{i} au 31 août" for i in (1, 2, 3)]

@@ -283,3 +283,87 @@ def test_plans_are_shown_in_their_own_language_attribute(client, staff_user, pla
     page = client.get(f"/plans/{plan.pk}/").content.decode()
     assert '<h3 lang="fr">1 a) Partenariats</h3>' in page
     assert Plan.objects.count() == 1 and Part.objects.count() == 1
+
+
+def test_a_whole_question_update_shows_on_its_lines_everywhere(client, staff_user, plan):
+    """Newer than the line's own update, the question's is the line's status (issue 10)."""
+    line = lines_of(plan).first()
+    make_update(line, datetime.date(2000, 1, 1), StatusCategory.NOT_STARTED)
+    make_update(line.question, TODAY, StatusCategory.IN_PROGRESS, narrative="Pour tout 1 a)")
+    client.force_login(staff_user)
+    for url in ["/", f"/plans/{plan.pk}/"]:
+        page = client.get(url).content.decode()
+        assert "In progress" in page and "Not started" not in page, url
+    line_page = client.get(f"/lines/{line.pk}/").content.decode()
+    current = line_page.split('id="line-status"')[1].split("</dd>")[0]
+    assert "In progress" in current and "Not started" not in current
+    table = client.get("/measures/", {"mine": "1"}).context["table"]
+    assert [row.get_cell_value("status") for row in table.paginated_rows] == ["In progress"] * 2
+
+
+def test_lines_with_no_timeline_at_all_say_so_not_that_it_was_unread(client, staff_user, plan):
+    question = plan.parts.get().questions.get(code="2")
+    unread = make_line(question, due=None, kind=DeadlineKind.UNREAD, timeline="Dès que possible")
+    bare = make_line(question, due=None, kind=DeadlineKind.UNREAD, timeline="")
+    client.force_login(staff_user)
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert page.count("No timeline") == 1 and page.count("Deadline not read") == 1
+    assert "No timeline" in client.get(f"/lines/{bare.pk}/").content.decode()
+    assert list(ActionLine.objects.deadline_not_read()) == [unread]
+    # The question's own timeline is one to read.
+    question.timeline = "Pour toute la question : 2001"
+    question.save()
+    assert set(ActionLine.objects.deadline_not_read()) == {unread, bare}
+
+
+@pytest.fixture
+def suggested(plan):
+    line = lines_of(plan).first()
+    return line, make_update(line, AUG_31, StatusCategory.DELAYED, category_confirmed=False)
+
+
+def test_a_suggested_category_is_confirmed_in_one_click(client, staff_user, suggested):
+    line, update = suggested
+    client.force_login(staff_user)
+    page = client.get(f"/lines/{line.pk}/").content.decode()
+    assert "Delayed (suggested)" in page and "Confirm “Delayed”" in page
+    response = client.post(f"/lines/{line.pk}/confirm/", {"update": update.pk}, follow=True)
+    assert "Status confirmed." in response.content.decode()
+    update.refresh_from_db()
+    assert update.category_confirmed and update.category == StatusCategory.DELAYED
+    assert update.as_of == AUG_31 and StatusUpdate.objects.count() == 1  # no new update
+    assert (
+        "(suggested)" not in client.get(f"/plans/{line.question.part.plan_id}/").content.decode()
+    )
+
+
+def test_confirming_needs_the_right_to_update_what_the_update_is_about(
+    client, other_staff_user, manager_user, suggested, plan
+):
+    line, update = suggested
+    client.force_login(other_staff_user)
+    assert "Confirm “" not in client.get(f"/lines/{line.pk}/").content.decode()
+    assert client.post(f"/lines/{line.pk}/confirm/", {"update": update.pk}).status_code == 403
+    assert client.get(f"/lines/{line.pk}/confirm/").status_code == 405
+    other_line = lines_of(plan).last()
+    client.force_login(manager_user)
+    # An update about another line cannot be confirmed through this one.
+    assert (
+        client.post(f"/lines/{other_line.pk}/confirm/", {"update": update.pk}).status_code == 404
+    )
+    update.refresh_from_db()
+    assert not update.category_confirmed
+
+
+def test_a_whole_question_suggestion_is_confirmed_only_by_who_may_speak_for_all_its_lines(
+    client, staff_user, manager_user, plan
+):
+    line = lines_of(plan).first()
+    update = make_update(line.question, AUG_31, StatusCategory.DELAYED, category_confirmed=False)
+    line.question.lines.last().units.clear()  # alice no longer answers for every line
+    client.force_login(staff_user)
+    assert client.post(f"/lines/{line.pk}/confirm/", {"update": update.pk}).status_code == 403
+    client.force_login(manager_user)
+    assert client.post(f"/lines/{line.pk}/confirm/", {"update": update.pk}).status_code == 302
+    update.refresh_from_db()
+    assert update.category_confirmed
