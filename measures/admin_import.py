@@ -270,7 +270,8 @@ def remove_old_uploads():
     in_use = uploads_in_use()
     removed = 0
     for old in UPLOAD_DIR.glob("*") if UPLOAD_DIR.is_dir() else ():
-        if old.stat().st_mtime < too_old and old.with_suffix(".xlsx") not in in_use:
+        upload = UPLOAD_DIR / f"{old.name.split('.')[0]}.xlsx"  # token.progress.json too
+        if old.stat().st_mtime < too_old and upload not in in_use:
             old.unlink(missing_ok=True)
             removed += 1
     return removed

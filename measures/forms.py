@@ -56,9 +56,7 @@ class StatusUpdateForm(forms.Form):
     LINE = "line"
     QUESTION = "question"
 
-    as_of = forms.DateField(
-        label=_("As of"), widget=DateInput(), validators=[validate_report_date]
-    )
+    as_of = forms.DateField(label=_("As of"), widget=DateInput())
     category = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Choose a status")), *StatusCategory.choices]
     )

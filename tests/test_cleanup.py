@@ -79,24 +79,19 @@ def test_leftover_uploads_go_but_not_one_an_import_waits_for(places, db):
 
 
 def test_a_stalled_render_is_recovered_by_the_command(places, manager_user, settings):
-    job = RenderJob.objects.create(
-        requested_by=manager_user,
-        kind="annex",
-        object_id=1,
-        title="Annexe",
-        status="layout",
-        heartbeat_at=timezone.now() - datetime.timedelta(seconds=settings.TASK_LEASE_SECONDS + 1),
-    )
-    alive = RenderJob.objects.create(
-        requested_by=manager_user,
-        kind="annex",
-        object_id=2,
-        title="Annexe",
-        status="layout",
-        heartbeat_at=timezone.now(),
-    )
+    def rendering(seconds_since_last_beat):
+        return RenderJob.objects.create(
+            requested_by=manager_user,
+            kind="annex",
+            object_id=1,
+            title="Annexe",
+            status="layout",
+            heartbeat_at=timezone.now() - datetime.timedelta(seconds=seconds_since_last_beat),
+        )
+
+    lost, alive = rendering(settings.TASK_LEASE_SECONDS + 1), rendering(0)
     assert "1 stalled render(s)" in run()
-    job.refresh_from_db()
+    lost.refresh_from_db()
     alive.refresh_from_db()
-    assert (job.status, job.attempts) == ("queued", 2)
+    assert (lost.status, lost.attempts) == ("queued", 2)
     assert (alive.status, alive.attempts) == ("layout", 1)

@@ -75,3 +75,16 @@ def test_an_administrator_unlocks_an_account_in_the_admin(client, staff_user, ad
     delete = f"/admin/axes/accessattempt/{attempt.pk}/delete/"
     assert admin.post(delete, {"post": "yes"}).status_code == 302
     assert sign_in(client).status_code == 302
+
+
+@pytest.mark.browser
+def test_in_a_browser_the_fifth_failure_shows_the_block_on_the_sign_in_page(new_page, staff_user):
+    page = new_page()
+    for _ in range(5):
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill("alice")
+        page.get_by_label("Password").fill("wrong")
+        page.get_by_role("button", name="Sign in").click()
+    alert = page.get_by_role("alert")
+    assert "Signing in is blocked after 5 failed attempts" in alert.inner_text()
+    assert page.get_by_role("link", name="Forgotten your password?").is_visible()
