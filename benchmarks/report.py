@@ -47,7 +47,9 @@ def report(results, args):
         "Written by `make bench` (benchmarks/scale.py); do not edit by hand. Measured on "
         f"{datetime.date.today():%Y-%m-%d}, {os.cpu_count()} cores shared with other work, "
         f"Python {platform.python_version()}, Django {django.get_version()}, {versions}; "
-        "production settings (DEBUG off).",
+        "production settings (DEBUG off). Load average (1 min) of the machine: "
+        f"{args.load[0]:.1f} at the start, {args.load[1]:.1f} at the end; absolute times grow "
+        "with it, ratios much less (both sides of each ratio run interleaved).",
         "",
         f"Data: {data['plans']} plans, {data['lines']:,} action lines, {data['updates']:,} "
         "status updates (the two demo plans and `generate_scale_data --plans 40 --seed 42`). "
@@ -137,7 +139,7 @@ def _ratios(timings):
 
 
 def _goals(results, load):
-    times = "{:.1f}×".format
+    times = "{:.2f}×".format
     pages = lambda name, other: each(  # noqa: E731
         results, lambda r: ratio(r["pages"][name], "page", other)
     )

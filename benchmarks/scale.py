@@ -397,12 +397,14 @@ def main():
         measure(args)
         return
     results = {}
+    load_at_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         for database in ["sqlite", "postgresql"]:
             if args.only in (None, database):
                 results[database] = run_child(args, database, f"{tmp}/{database}.json")
     from report import report
 
+    args.load = (load_at_start, os.getloadavg()[0])
     text = report(results, args)
     print(text)
     if args.out:
