@@ -59,7 +59,8 @@ def plan_detail(request, plan_id):
 def _render_plan(request, plan, round_form=None):
     today = timezone.localdate()
     as_of_form = AsOfForm(request.GET or None, initial={"as_of": today})
-    as_of = (as_of_form.is_valid() and as_of_form.cleaned_data["as_of"]) or today
+    chosen = as_of_form.is_valid() and as_of_form.cleaned_data["as_of"]
+    as_of = chosen or today
     # A plan of a thousand lines is read a few hundred lines at a time, questions whole.
     pages = Paginator(question_pages(plan, LINES_PER_PAGE), 1)
     page = pages.get_page(request.GET.get("page"))
@@ -74,6 +75,8 @@ def _render_plan(request, plan, round_form=None):
             "page": page,
             "as_of": as_of,
             "as_of_form": as_of_form,
+            # The annex takes the date chosen here; else its own default, the latest round.
+            "annex_query": f"?as_of={chosen:%Y-%m-%d}" if chosen else "",
             "rounds": plan.rounds.select_related("published_by"),
             "may_publish": may_publish,
             "round_form": round_form or (ReportingRoundForm() if may_publish else None),

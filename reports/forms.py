@@ -35,8 +35,12 @@ class AnnexForm(forms.Form):
         super().__init__(data)
         self.plan = plan
 
+    def as_of_date(self):
+        """The date asked for, else the latest published round's; None leaves it to the annex."""
+        return self.cleaned_data["as_of"] or ReportingRound.closed_until(self.plan)
+
     def params(self):
-        as_of = self.cleaned_data["as_of"] or ReportingRound.closed_until(self.plan)
+        as_of = self.as_of_date()
         return {"as_of": as_of.isoformat() if as_of else "", "layout": self.cleaned_data["layout"]}
 
 

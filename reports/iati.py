@@ -12,6 +12,7 @@ from collections import Counter
 from functools import cache
 
 from django.conf import settings
+from django.db.models import F
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -316,7 +317,8 @@ def _statuses_of_linked_lines(outputs, as_of):
     category = dict(
         ActionLine.objects.filter(pk__in={line for _, line in links})
         .with_status_as_of(as_of)
-        .values_list("pk", "status_category")
+        .annotate(category=F("status_category"))
+        .values_list("pk", "category")
     )
     statuses = {}
     for output_id, line_id in links:

@@ -110,10 +110,10 @@ def plan_annex_docx(request, plan_id):
 def plan_iati(request, plan_id):
     """The plan as an IATI activity, statuses as of the date the annex would show."""
     plan = plan_for_user(request.user, plan_id)
-    form = AnnexForm(request.GET)
+    form = AnnexForm(request.GET, plan=plan)
     if not form.is_valid():
         return _bad_request(form)
-    as_of = form.cleaned_data["as_of"] or default_as_of(plan)
+    as_of = form.as_of_date() or default_as_of(plan)
     content = iati.plan_file(plan, as_of, request.build_absolute_uri("/").rstrip("/"))
     return iati.download(content, plan, as_of)
 

@@ -54,7 +54,7 @@ def world(keep_connection, reference_data, pardev, manager_user, monkeypatch):
     ids = {
         "plan_id": plan.pk,
         "line_id": line.pk,
-        "framework_id": Framework.objects.get(kind="strategy").pk,
+        "framework_id": Framework.objects.get(code="TC 2010-15").pk,
     }
     return ids, {"Authorization": f"Bearer {secret}"}
 

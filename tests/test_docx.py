@@ -3,7 +3,6 @@
 import datetime
 import io
 import re
-import shutil
 import subprocess
 
 import lxml.html
@@ -148,7 +147,6 @@ def test_the_word_annex_is_downloaded_next_to_the_pdf(client, gb279, staff_user)
     assert client.get(f"/plans/{gb279.pk}/annex.docx?as_of=31.8.2000").status_code == 400
 
 
-@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_opens_it_and_repeats_the_header_on_every_page(gb279, tmp_path):
     source = tmp_path / "annex.docx"
     source.write_bytes(annex_docx(plan_annex(gb279, as_of=AS_OF)))

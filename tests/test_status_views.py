@@ -367,3 +367,15 @@ def test_a_whole_question_suggestion_is_confirmed_only_by_who_may_speak_for_all_
     assert client.post(f"/lines/{line.pk}/confirm/", {"update": update.pk}).status_code == 302
     update.refresh_from_db()
     assert update.category_confirmed
+
+
+def test_annex_buttons_follow_the_date_chosen_on_the_plan_page_else_the_annexs_default(
+    client, staff_user, plan
+):
+    """With no date chosen, the annex prints as of its own default (the latest published
+    round), not today; a date chosen on the page goes with the buttons."""
+    client.force_login(staff_user)
+    annex = f"/plans/{plan.pk}/annex.pdf"
+    assert f'href="{annex}"' in client.get(f"/plans/{plan.pk}/").content.decode()
+    chosen = client.get(f"/plans/{plan.pk}/?as_of=2000-08-31").content.decode()
+    assert f'href="{annex}?as_of=2000-08-31"' in chosen
