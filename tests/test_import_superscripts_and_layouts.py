@@ -27,7 +27,7 @@ def imported(name):
         ("87<sup>e</sup> session", "87<sup>e</sup> session"),
         ("1<sup>er</sup> décembre", "1<sup>er</sup> décembre"),
         ("P&B <b>gras</b>", "P&amp;B &lt;b&gt;gras&lt;/b&gt;"),
-        ('<sup onclick="x()">1</sup>', "&lt;sup onclick=&quot;x()&quot;&gt;1"),
+        ('<sup onclick="x()">1</sup>', '&lt;sup onclick="x()"&gt;1'),
         ("<script>alert(1)</script><sup>2", "&lt;script&gt;alert(1)&lt;/script&gt;<sup>2</sup>"),
     ],
 )
