@@ -32,7 +32,9 @@ def plan_workbook(lines):
     book = Workbook()
     sheet = book.active
     sheet.append(["GB.900/TC/1 – Plan"])
-    sheet.append(["Mesure proposée", "Réalisations attendues", "Échéance", "Etat des travaux au 1/1/2022"])
+    sheet.append(
+        ["Mesure proposée", "Réalisations attendues", "Échéance", "Etat des travaux au 1/1/2022"]
+    )
     sheet.append(["Objectif prioritaire 1 – Un"])
     for n in range(lines):
         code = f"1.{n // 10 + 1}" if n % 10 == 0 else None
