@@ -6,10 +6,10 @@ preview); `apply` makes those writes in one transaction with bulk calls (`import
 diff then apply); `write_plan` exports a plan back in its layout.
 """
 
-from .apply import apply, compare_plan, diff, import_plan
 from .changes import Changes
 from .parsed import ParsedPlan
 from .reader import read_plan
+from .sync import apply, compare_plan, diff, import_plan
 from .workbook import ImportRefused, Problem
 from .writer import write_blank_template, write_plan
 

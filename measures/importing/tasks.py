@@ -12,8 +12,8 @@ from django.tasks import task
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-from .apply import STAGES, import_plan
 from .reader import read_plan
+from .sync import STAGES, import_plan
 from .workbook import ImportRefused
 
 READING = gettext_lazy("Reading the workbook…")
