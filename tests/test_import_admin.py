@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from measures.admin_import import UPLOAD_DIR
-from measures.importing.apply import STAGES
+from measures.importing.sync import STAGES
 from measures.models import ActionLine, Plan
 
 from .test_import_workbooks import PART_I, make_workbook

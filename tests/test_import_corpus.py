@@ -126,7 +126,11 @@ def database_shape(plan):
                 "question__code", "as_of", "narrative", "category"
             )
         ),
-        "notes": list(plan.parts.values_list("questions__outputs_note", flat=True)),
+        "notes": list(
+            plan.parts.order_by("order", "questions__order").values_list(
+                "questions__outputs_note", flat=True
+            )
+        ),
         "outputs": sorted(
             Question.outputs.through.objects.filter(question__part__plan=plan).values_list(
                 "question__code", "output__code", "output__outcome__framework__code"

@@ -1,14 +1,15 @@
-"""Excel import and export of implementation plans laid out like the GB annex.
+"""Excel import and export of implementation plans, in the layouts of `layouts/`.
 
-`read_plan` opens and reads a workbook (refusing it with located problems), `compare_plan`
-says what importing it would change, `import_plan` writes it in one transaction, and
-`write_plan` exports a plan back in the same layout.
+`read_plan` streams and reads a workbook (refusing it with located problems); `diff` says
+what importing it would change and plans the writes, touching nothing (`compare_plan`, the
+preview); `apply` makes those writes in one transaction with bulk calls (`import_plan` is
+diff then apply); `write_plan` exports a plan back in its layout.
 """
 
-from .apply import compare_plan, import_plan
 from .changes import Changes
 from .parsed import ParsedPlan
 from .reader import read_plan
+from .sync import apply, compare_plan, diff, import_plan
 from .workbook import ImportRefused, Problem
 from .writer import write_blank_template, write_plan
 
@@ -17,7 +18,9 @@ __all__ = [
     "ImportRefused",
     "ParsedPlan",
     "Problem",
+    "apply",
     "compare_plan",
+    "diff",
     "import_plan",
     "read_plan",
     "write_blank_template",

@@ -83,6 +83,11 @@ class Header:
     titles: frozenset[str]  # folded
     ignored: dict[int, str]  # column -> title of a column the importer does not read
 
+    @property
+    def longest(self):
+        """The length of its longest title, give or take spaces and case."""
+        return max(map(len, self.texts)) + 10
+
 
 def folded_title(text: str) -> str:
     return " ".join(_PLURAL_MARK.sub("", fold(text)).strip(" :").split())

@@ -88,9 +88,13 @@ class ParsedPlan:
 
     def read_deadlines(self):
         """Date every line from its own timeline, or else its question's."""
+        read = {}  # timelines repeat ("De manière continue"): each is read once
         for _part, question in self.questions():
             for line in question.lines:
-                line.deadline = read_timeline(line.timeline or question.timeline, self.date)
+                timeline = line.timeline or question.timeline
+                if timeline not in read:
+                    read[timeline] = read_timeline(timeline, self.date)
+                line.deadline = read[timeline]
 
     def unread_timelines(self):
         """(where, text) of every timeline written in the file that could not be read."""

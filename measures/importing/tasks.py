@@ -19,8 +19,8 @@ from django_tasks_db.models import DBTaskResult
 from measures.audit import import_recorded
 from measures.heartbeat import fail_lost_task, heartbeat, stale_before
 
-from .apply import STAGES
 from .reader import read_plan
+from .sync import STAGES
 from .workbook import ImportRefused
 
 READING = gettext_lazy("Reading the workbook…")

@@ -12,6 +12,7 @@ Merged cells need no special care: only a merge's first cell holds a value, as t
 expects. Superscript runs of rich text ("87<sup>e</sup>") are kept as <sup> tags.
 """
 
+import functools
 import html
 import posixpath
 import re
@@ -38,10 +39,8 @@ ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 # Excel's own limit on the characters of one cell.
 CELL_MAX_CHARS = 32_767
 _CHUNK = 64 * 1024
-# worksheet > sheetData > row > c: cells are read and dropped one at a time.
-_CELL_DEPTH = 4
-# Rich-text runs of one cell or shared text: a handful in real files.
-_ELEMENTS_PER_ENTRY = 10_000
+# Elements between two cells or shared texts (rich-text runs, the sheet's views, columns…).
+_ELEMENTS_PER_ENTRY = 100_000
 _SMALL_PART_MAX_BYTES = 10 * 1024 * 1024
 _HTML_LIKE = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|&(?:[a-zA-Z]+|#\d+);")
 _BLOCK_END = re.compile(r"<\s*(?:br\s*/?|/p|/li|/div|/tr)\s*>", re.IGNORECASE)
@@ -160,7 +159,7 @@ class _Archive:
         sheets, rows, cells = [], [0], [0]
         for title, part in parts:
             reader = _SheetReader(self, title, strings, dates, epoch, rows, cells)
-            self.parse(part, reader.handle, keep=_CELL_DEPTH)
+            self.parse(part, reader.handle, {"c", "row", "mergeCell"})
             sheets.append(Sheet(title, reader.rows, reader.warnings, reader.merged))
         return sheets
 
@@ -179,46 +178,48 @@ class _Archive:
             % {"size": filesizeformat(size), "limit": limit}
         )
 
-    def parse(self, part, handle, keep=0):
-        """Stream the XML part through `handle(event, element, depth)`, counting the bytes it
-        inflates to. Elements at depth `keep` or less are dropped once handled, so memory
-        holds one of them at a time (a cell, a shared text); 0 keeps the whole tree."""
-        parser = ElementTree.XMLPullParser(events=("start", "end"))
-        stack, inside = [], 0  # open elements; elements below `keep` in the current one
+    def parse(self, part, handle, entries=frozenset()):
+        """Stream the XML part, counting the bytes it inflates to; `handle(name, element)`
+        gets each element named in `entries` (cells, rows, shared texts) as it ends, and the
+        element is then emptied, so memory holds one entry at a time. Without `entries`
+        (small parts), `handle` gets the root element, whole, at the end."""
+        parser = ElementTree.XMLPullParser(events=("end",))
+        names = {}  # tag -> local name
+        inside = 0  # elements since the last entry
+        element = None
         try:
             with self.archive.open(part) as stream:
                 while chunk := stream.read(_CHUNK):
                     self.inflated += len(chunk)
                     if self.inflated > settings.IMPORT_MAX_UNCOMPRESSED_BYTES:
                         self.too_big()
-                    if not keep and stream.tell() > _SMALL_PART_MAX_BYTES:
+                    if not entries and stream.tell() > _SMALL_PART_MAX_BYTES:
                         self.refuse(
                             _("the file is damaged: its part %(part)s is far too large.")
                             % {"part": part}
                         )
                     parser.feed(chunk)
-                    for event, element in parser.read_events():
-                        if event == "start":
-                            stack.append(element)
-                            handle(event, element, len(stack))
-                            inside += keep and len(stack) > keep
+                    for _event, element in parser.read_events():
+                        tag = element.tag
+                        name = names.get(tag) or names.setdefault(tag, _local(tag))
+                        if name in entries:
+                            handle(name, element)
+                            element.clear()
+                            inside = 0
+                        elif entries:
+                            inside += 1
                             if inside > _ELEMENTS_PER_ENTRY:
                                 self.refuse(
                                     _(
-                                        "the file is damaged: an entry of its part %(part)s "
-                                        "holds more than %(limit)d elements."
+                                        "the file is damaged: its part %(part)s holds more "
+                                        "than %(limit)d elements in one place."
                                     )
                                     % {"part": part, "limit": _ELEMENTS_PER_ENTRY}
                                 )
-                            continue
-                        depth = len(stack)
-                        stack.pop()
-                        handle(event, element, depth)
-                        if depth <= keep:
-                            inside = 0
-                            if stack:
-                                stack[-1].remove(element)
             parser.close()
+            ended = [element, *(element for _event, element in parser.read_events())]
+            if not entries and ended[-1] is not None:
+                handle(None, ended[-1])  # the root ends last
         except ElementTree.ParseError as error:
             line, column = error.position
             self.refuse(
@@ -237,7 +238,7 @@ class _Archive:
     def tree(self, part):
         """A small part (workbook, relationships, styles) as one tree."""
         roots = []
-        self.parse(part, lambda event, element, depth: depth == 1 and roots.append(element))
+        self.parse(part, lambda _name, root: roots.append(root))
         return roots[0] if roots else None
 
     def workbook(self, names):
@@ -276,16 +277,15 @@ class _Archive:
         if "xl/sharedStrings.xml" not in names:
             return strings
 
-        def end(event, element, depth):
-            if event == "end" and depth == 2:
-                if len(strings) >= settings.IMPORT_MAX_CELLS:
-                    self.refuse(
-                        _("the workbook has more than %(limit)d cells, the import limit.")
-                        % {"limit": settings.IMPORT_MAX_CELLS}
-                    )
-                strings.append(rich_text(element))
+        def end(_name, element):
+            if len(strings) >= settings.IMPORT_MAX_CELLS:
+                self.refuse(
+                    _("the workbook has more than %(limit)d cells, the import limit.")
+                    % {"limit": settings.IMPORT_MAX_CELLS}
+                )
+            strings.append(rich_text(element))
 
-        self.parse("xl/sharedStrings.xml", end, keep=2)
+        self.parse("xl/sharedStrings.xml", end, {"si"})
         return strings
 
     def date_styles(self, names):
@@ -327,22 +327,17 @@ class _SheetReader:
     def refuse(self, message, row=None, column=None):
         self.archive.refuse(message, self.title, row, column)
 
-    def handle(self, event, element, depth):
-        if depth == _CELL_DEPTH - 1:  # a row, or a merge
-            tag = _local(element.tag)
-            if tag == "row":
-                if event == "start":
-                    self.start_row(element)
-                elif self.texts:
-                    self.rows.append((self.row, self.texts))
-            elif tag == "mergeCell" and event == "end":
-                self.merge(element.get("ref", ""))
-        elif depth == _CELL_DEPTH and event == "end" and _local(element.tag) == "c":
+    def handle(self, name, element):
+        if name == "c":
             self.read_cell(element)
+        elif name == "row":
+            self.end_row(element)
+        else:
+            self.merge(element.get("ref", ""))
 
-    def start_row(self, element):
+    def end_row(self, element):
         self.row = int(element.get("r") or self.row + 1)
-        self.texts, self.column = {}, 0
+        self.column = 0
         self.counted_rows[0] += 1
         if self.counted_rows[0] > settings.IMPORT_MAX_ROWS:
             self.refuse(
@@ -350,19 +345,22 @@ class _SheetReader:
                 % {"limit": settings.IMPORT_MAX_ROWS},
                 self.row,
             )
+        if self.texts:
+            self.rows.append((self.row, self.texts))
+            self.texts = {}
 
     def read_cell(self, cell):
+        reference = cell.get("r")
+        place = _place(reference) if reference else None
+        row, self.column = place if place else (self.row + 1, self.column + 1)
         self.counted_cells[0] += 1
         if self.counted_cells[0] > settings.IMPORT_MAX_CELLS:
             self.refuse(
                 _("the workbook has more than %(limit)d cells, the import limit.")
                 % {"limit": settings.IMPORT_MAX_CELLS},
-                self.row,
+                row,
             )
-        reference = cell.get("r")
-        letters = _REFERENCE.match(reference) if reference else None
-        self.column = column_index_from_string(letters[1]) if letters else self.column + 1
-        text = self.cell_text(cell, self.row, self.column)
+        text = self.cell_text(cell, row, self.column)
         if not text:
             return
         if self.column > settings.IMPORT_MAX_COLUMNS:
@@ -370,7 +368,7 @@ class _SheetReader:
                 Problem(
                     self.archive.filename,
                     self.title,
-                    self.row,
+                    row,
                     self.column,
                     _("this cell is far outside the table: it was not read."),
                 )
@@ -450,6 +448,17 @@ def _local(tag):
     return tag.rpartition("}")[2]
 
 
+@functools.lru_cache(maxsize=4096)
+def _columns(letters):
+    return column_index_from_string(letters)
+
+
+def _place(reference):
+    """(row, column) of "B12", or None."""
+    found = _REFERENCE.match(reference)
+    return (int(found[2]), _columns(found[1])) if found else None
+
+
 def rich_text(element) -> str:
     """The text of a shared or inline string; superscript runs between <sup> tags."""
     texts = []
@@ -476,6 +485,8 @@ def rich_text(element) -> str:
 def cell_text(text: str) -> str:
     """A cell's text as the plan keeps it: one paragraph a line, no empty paragraph, no markup
     but <sup>, no control character."""
+    if text.isprintable() and "_x" not in text and "<" not in text and "&" not in text:
+        return text.strip()  # one paragraph, nothing to clean: most cells
     text = _EXCEL_ESCAPE.sub(lambda code: chr(int(code[1], 16)), text)
     text = clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
     if _HTML_LIKE.search(text):
