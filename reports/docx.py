@@ -6,6 +6,7 @@ the date, and the paragraphs naming the P&B outputs, in the plan's language.
 """
 
 import io
+import re
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -28,6 +29,9 @@ WIDTHS = {
 # What print.css adds before a line written without its own dash, and before each output.
 DASH = "– "
 WORD_LANGUAGES = {"fr": "fr-FR", "en": "en-GB", "es": "es-ES"}
+
+
+_SUPERSCRIPT = re.compile(r"<sup>(.*?)</sup>")
 
 
 def filename(document):
@@ -58,10 +62,13 @@ def annex_docx(document):
                 for question in group.questions:
                     _gb341_measure(table, annex, question)
                 if group.relates:
-                    word.add_paragraph(group.relates)
+                    _add_runs(word.add_paragraph(), group.relates)
                     for line in group.output_lines:
-                        word.add_paragraph(DASH + line).paragraph_format.left_indent = Mm(6)
+                        paragraph = _add_runs(word.add_paragraph(), DASH + line)
+                        paragraph.paragraph_format.left_indent = Mm(6)
         word.add_paragraph()
+    for note in annex.notes:
+        _add_runs(word.add_paragraph(), note).runs[0].font.size = Pt(8)
     file = io.BytesIO()
     word.save(file)
     return file.getvalue()
@@ -195,14 +202,23 @@ def _line_text(line):
 def _write(cell, paragraphs, bold=False, indent=False):
     """Put `paragraphs` in `cell`, the first in the paragraph every cell starts with."""
     for n, text in enumerate(paragraphs):
-        paragraph = cell.paragraphs[0] if n == 0 else cell.add_paragraph()
-        run = paragraph.add_run(text)
-        if bold:
-            run.bold = True
+        paragraph = _add_runs(
+            cell.paragraphs[0] if n == 0 else cell.add_paragraph(), text, bold=bold
+        )
         if indent:
             # A hanging dash, as print.css sets it.
             paragraph.paragraph_format.left_indent = Mm(3)
             paragraph.paragraph_format.first_line_indent = Mm(-3)
+
+
+def _add_runs(paragraph, text, bold=False):
+    """`text` as runs of `paragraph`, its <sup>…</sup> (kept from the source) as superscript."""
+    for n, piece in enumerate(_SUPERSCRIPT.split(text)):
+        if piece:
+            run = paragraph.add_run(piece)
+            run.bold = bold or None
+            run.font.superscript = n % 2 == 1 or None
+    return paragraph
 
 
 def _shade(cell, colour):

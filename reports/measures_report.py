@@ -82,10 +82,10 @@ def _rows(lines, table, names):
         )
         if status is None:
             pass
-        elif status.action_line_id:
+        elif not status.about_question:
             row.narrative = status.narrative
-        elif status.pk not in printed and status.narrative:
-            printed.add(status.pk)
+        elif status.update_id not in printed and status.narrative:
+            printed.add(status.update_id)
             row.question_status = QuestionStatus(
                 gettext("%(plan)s, question %(code)s: status of the whole question")
                 % {"plan": line.question.part.plan, "code": line.question.code},

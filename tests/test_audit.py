@@ -176,7 +176,7 @@ def test_publishing_a_round_in_the_app_records_the_manager_and_the_form(client, 
     plan = make_plan()
     round_ = ReportingRound.objects.create(plan=plan, as_of=datetime.date(2000, 8, 31))
     client.force_login(manager_user)
-    client.post(reverse("round_publish", args=[round_.pk]))
+    client.post(reverse("round_publish", args=[round_.pk]), {"confirm": "1"})
     record = history(ReportingRound).last()
     assert (record.history_type, record.history_user, record.history_source) == (
         "~",

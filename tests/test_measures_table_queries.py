@@ -77,7 +77,8 @@ TABLE_QUERIES = 12
 PLAN_DASHBOARD_QUERIES = 8
 # * session * user * framework * outcomes * their outputs * indicators * milestones
 # * direct links * links through questions * statuses of linked lines
-FRAMEWORK_DASHBOARD_QUERIES = 10
+# * the indicators' assessments: outcomes * outputs * indicators * milestones * measurements
+FRAMEWORK_DASHBOARD_QUERIES = 15
 
 
 @pytest.mark.parametrize("count", [10, 2000])
