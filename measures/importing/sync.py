@@ -62,9 +62,7 @@ def compare_plan(parsed: ParsedPlan) -> Changes:
     return diff(parsed)
 
 
-def import_plan(
-    parsed: ParsedPlan, *, delete_missing=False, progress=None, batch=None
-) -> Changes:
+def import_plan(parsed: ParsedPlan, *, delete_missing=False, progress=None, batch=None) -> Changes:
     """Diff and apply in one transaction; rows the file lacks go only if `delete_missing`.
 
     `batch` (measures.audit.import_recorded) authors the status updates the import adds.
