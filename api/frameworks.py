@@ -1,12 +1,12 @@
 import datetime
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from ninja import Router
 from ninja.pagination import paginate
 
 from measures.policy import can_read_plans, framework_for_user, require
-from outcomes.models import Framework
+from outcomes.models import Framework, Indicator
 from reports import iati
 
 from .core import Pages
@@ -23,10 +23,14 @@ def list_frameworks(request):
 
 
 @router.get("/frameworks/{framework_id}", response={200: FrameworkOut, ERRORS: Error})
-def get_framework(request, framework_id: int):
-    """A framework's outcomes, with their outputs and indicators (baseline, target, milestones)."""
+def get_framework(request, framework_id: int, as_of: datetime.date | None = None):
+    """A framework's outcomes, with their outputs and indicators: baseline, milestones and
+    target assessed as of `as_of` (default: today), and the measurements known then."""
     framework = framework_for_user(request.user, framework_id)
-    prefetch_related_objects([framework], "outcomes__outputs", "outcomes__indicators__milestones")
+    indicators = Indicator.objects.with_results_as_of(as_of or timezone.localdate())
+    prefetch_related_objects(
+        [framework], "outcomes__outputs", Prefetch("outcomes__indicators", indicators)
+    )
     return framework
 
 

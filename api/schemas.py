@@ -44,6 +44,30 @@ class MilestoneOut(Schema):
     text: str
 
 
+class GoalOut(Schema):
+    """A milestone or the target, with its assessment as of the date asked for."""
+
+    kind: str
+    period: str
+    value: float | None
+    text: str
+    assessment: str
+
+
+class MeasurementOut(Schema):
+    """An actual as known on the date: the newest of a period replaces those before it."""
+
+    id: int
+    period_start: datetime.date
+    period_end: datetime.date
+    value: float | None
+    text: str
+    assessment: str
+    as_of: datetime.date
+    source: str
+    note: str
+
+
 class IndicatorOut(Schema):
     id: int
     code: str
@@ -55,8 +79,18 @@ class IndicatorOut(Schema):
     target_value: float | None
     target_text: str
     target_period: str
+    direction: str
     milestones: list[MilestoneOut]
-    # Measured values (actuals) join here once results tracking records them.
+    goals: list[GoalOut]
+    measurements: list[MeasurementOut]
+
+    @staticmethod
+    def resolve_goals(indicator):
+        return indicator.goals()
+
+    @staticmethod
+    def resolve_measurements(indicator):
+        return indicator.known_measurements
 
 
 class OutputOut(Schema):

@@ -12,7 +12,7 @@ from collections import Counter
 from functools import cache
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from lxml import etree
 
 from measures.models import ActionLine, Question, StatusCategory, StatusUpdate
 from measures.outline import attach_statuses
+from outcomes.models import Measurement
 
 from .filters import output_links
 
@@ -230,8 +231,14 @@ def _actual(category, narrative):
 def framework_activity(framework, as_of, base_url):
     """The framework as one activity: baselines, milestones as targets per biennium, and for
     outputs the action lines linked to them counted by status as of `as_of`."""
+    known = Measurement.objects.known_on(as_of).in_reading_order()
     outcomes = list(
-        framework.outcomes.prefetch_related("outputs__indicators", "indicators__milestones")
+        framework.outcomes.prefetch_related(
+            "indicators__milestones",
+            Prefetch("indicators__measurements", known),
+            "outputs__indicators__milestones",
+            Prefetch("outputs__indicators__measurements", known),
+        )
     )
     start = datetime.date(framework.first_year, 1, 1)
     end = datetime.date(framework.last_year, 12, 31)
@@ -270,7 +277,14 @@ def framework_activity(framework, as_of, base_url):
 
 
 def _indicator(result, indicator, framework):
-    numeric = indicator.target_value is not None or indicator.baseline_value is not None
+    # One actual per measured period: the newest measurement known on the date (a correction
+    # replaces what it corrects; they come in reading order).
+    actuals = {(m.period_start, m.period_end): m for m in indicator.measurements.all()}
+    numeric = (
+        indicator.target_value is not None
+        or indicator.baseline_value is not None
+        or any(m.value is not None for m in actuals.values())
+    )
     element = _sub(result, "indicator", measure=UNIT if numeric else QUALITATIVE)
     _sub(element, "title", indicator.text)
     if indicator.baseline_value is not None or indicator.baseline_text:
@@ -282,22 +296,24 @@ def _indicator(result, indicator, framework):
             _sub(baseline, "comment", indicator.baseline_text)
     for milestone in indicator.milestones.all():
         first, last = _biennium(milestone.period, framework)
+        within = [m for (start, end), m in actuals.items() if first <= start and end <= last]
+        for measured in within:
+            del actuals[measured.period_start, measured.period_end]
         _period(
             element,
             first,
             last,
             target=milestone.text,
             target_value=milestone.value if numeric else None,
-            actuals=_actuals(indicator, milestone.period),
+            actuals=[_actual_of(within[-1])] if within else [],
         )
+    # Measured periods no milestone covers (yearly figures of a framework without milestones).
+    for (start, end), measured in sorted(actuals.items()):
+        _period(element, start, end, actuals=[_actual_of(measured)])
 
 
-def _actuals(indicator, period):
-    """Measured values of `indicator` in `period`: (value, comment) pairs.
-
-    None yet: results tracking (measurements per indicator and period) plugs in here.
-    """
-    return []
+def _actual_of(measurement):
+    return measurement.value, measurement.text or measurement.source
 
 
 def _biennium(period, framework):

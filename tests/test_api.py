@@ -1,6 +1,7 @@
 """The JSON API as a script uses it: tokens, filters as of a date, status updates, caching."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -12,6 +13,7 @@ from api.models import ApiToken
 from api.tokens import token_create, token_revoke
 from measures.models import ReportingRound, StatusUpdate
 from tests.factories import make_line, make_plan, make_update
+from tests.results_factories import day, make_framework, measure
 
 AS_OF = datetime.date(2000, 10, 15)
 
@@ -266,3 +268,21 @@ def test_frameworks_come_with_outcomes_indicators_and_milestones(
         "2012-13",
         "2014-15",
     }
+
+
+def test_indicators_come_with_their_measurements_and_assessments_as_of_a_date(client, staff_user):
+    framework = make_framework()
+    indicator = framework.outcomes.get().indicators.get()
+    measure(indicator, "2010-11", Decimal(71), as_of=day("2012-01-10"))
+    url = f"/api/v1/frameworks/{framework.pk}"
+
+    def indicator_as_of(as_of):
+        tree = client.get(url, {"as_of": as_of}, **bearer(staff_user)).json()
+        return tree["outcomes"][0]["indicators"][0]
+
+    later = indicator_as_of("2012-06-01")
+    assert [(m["value"], m["as_of"]) for m in later["measurements"]] == [(71.0, "2012-01-10")]
+    assert [(g["period"], g["assessment"]) for g in later["goals"]][0] == ("2010-11", "met")
+    before = indicator_as_of("2011-06-01")
+    assert before["measurements"] == []
+    assert before["goals"][0]["assessment"] == "not_yet_due"

@@ -19,8 +19,8 @@ EXPECTED = {
     "history": TOKEN + 4,
     # * count * page
     "frameworks": TOKEN + 2,
-    # * framework * outcomes * outputs * indicators * milestones
-    "framework": TOKEN + 5,
+    # * framework * outcomes * outputs * indicators * milestones * measurements known then
+    "framework": TOKEN + 6,
 }
 
 

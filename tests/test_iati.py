@@ -3,6 +3,7 @@
 import datetime
 import filecmp
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from reports.iati import (
     validation_errors,
 )
 from tests.factories import make_plan, make_update
+from tests.results_factories import day, make_framework, measure
 from tests.test_reports_seed import import_fixture
 
 AS_OF = datetime.date(2000, 8, 31)
@@ -225,3 +227,31 @@ def test_scripts_get_the_same_files_from_the_api(client, plans, staff_user):
     assert len(parsed(plan_xml.content).findall("iati-activity/result/indicator")) == 78
     assert len(parsed(framework_xml.content).findall("iati-activity/result")) == 3
     assert client.get(f"/api/v1/plans/{gb279.pk}/iati").status_code == 401
+
+
+def test_measurements_are_the_actuals_as_known_on_the_date(db):
+    """The newest measurement of a milestone's period is its actual (a correction replaces
+    it); a measured year no milestone covers is a period of its own; later ones are unknown."""
+    framework = make_framework()
+    indicator = framework.outcomes.get().indicators.get()
+    measure(indicator, "2010-11", Decimal(65), as_of=day("2012-01-10"))
+    measure(indicator, "2010-11", Decimal(71), as_of=day("2012-02-01"), text="corrigé")
+    measure(indicator, "2015", Decimal(88), as_of=day("2016-01-15"), source="IRIS")
+
+    def periods(as_of):
+        activity = parsed(framework_file(framework, as_of, BASE)).find("iati-activity")
+        return [
+            (
+                p.find("period-start").get("iso-date"),
+                [a.get("value") for a in p.findall("actual")],
+                texts(p, "actual/comment/narrative"),
+            )
+            for p in activity.findall("result/indicator/period")
+        ]
+
+    assert periods(day("2016-06-30")) == [
+        ("2010-01-01", ["71"], ["corrigé"]),
+        ("2012-01-01", [], []),
+        ("2015-01-01", ["88"], ["IRIS"]),
+    ]
+    assert periods(day("2012-01-31")) == [("2010-01-01", ["65"], []), ("2012-01-01", [], [])]
