@@ -10,7 +10,13 @@ from django.core.management import call_command
 
 from measures.models import Unit
 from measures.policy import MANAGERS_GROUP, STAFF_GROUP
-from tests.factories import make_user
+from reports import documents
+from tests.factories import (
+    build_gb279_like,
+    build_world,
+    make_plan,
+    make_user,
+)
 
 
 def pytest_configure(config):
@@ -125,3 +131,42 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     if database["ENGINE"].endswith("sqlite3"):
         path = tmp_path_factory.mktemp("db") / "test.sqlite3"
         database.setdefault("TEST", {})["NAME"] = str(path)
+
+
+@pytest.fixture
+def world(client, manager_user, pardev, program_unit):
+    """The table tests' hand-computed plans, with a manager signed in on `client`."""
+    client.force_login(manager_user)
+    return build_world(pardev, program_unit)
+
+
+PASSWORD = "alice-pass-2026"
+
+
+@pytest.fixture
+def signed_in(client, staff_user):
+    client.login(username="alice", password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def gb279(db):
+    return build_gb279_like(questions=2)
+
+
+@pytest.fixture
+def immediate_tasks(settings, tmp_path, monkeypatch):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(documents, "BACKGROUND_LINES", 3)
+
+
+@pytest.fixture
+def alice(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def line(pardev):
+    return make_plan(units=[pardev]).parts.get().questions.get().lines.get()

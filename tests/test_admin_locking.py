@@ -1,48 +1,8 @@
 """Two administrators editing the same record: the second save is refused, not silently lost."""
 
-from html.parser import HTMLParser
-
 from measures.models import ActionLine
 from tests.factories import make_plan
-
-
-class FormFields(HTMLParser):
-    """The values a browser would submit from the admin's change form."""
-
-    def __init__(self):
-        super().__init__()
-        self.data, self._select, self._textarea = {}, None, None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        name = a.get("name")
-        if tag == "input" and name and a.get("type") not in ("submit", "checkbox", "file"):
-            self.data[name] = a.get("value", "")
-        elif tag == "input" and name and a.get("type") == "checkbox" and "checked" in a:
-            self.data[name] = "on"
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and "selected" in a:
-            self.data.setdefault(self._select, []).append(a.get("value", ""))
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.data[name] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.data[self._textarea] += data.removeprefix("\n")
-
-
-def open_form(client, url):
-    parser = FormFields()
-    parser.feed(client.get(url).content.decode())
-    return parser.data
+from tests.pages import FormFields, open_form
 
 
 def test_the_second_save_is_refused_and_keeps_its_text_then_goes_through_knowingly(

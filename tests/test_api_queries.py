@@ -5,8 +5,7 @@ from django.core.cache import cache
 
 from api.models import ApiToken
 from api.tokens import token_create
-from tests.factories import make_update
-from tests.test_measures_table_queries import AS_OF, bulk_plan
+from tests.factories import AS_OF, bulk_plan, make_update
 
 # Every token request starts with 2 queries: * the token and its user * recording its use.
 TOKEN = 2

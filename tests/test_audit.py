@@ -23,11 +23,10 @@ from measures.models import (
     Unit,
 )
 from outcomes.models import Framework, Output
+from tests.pages import open_form
+from tests.plan_workbooks import PART_I, ROWS, make_workbook, upload
 
 from .factories import make_plan
-from .test_admin_locking import open_form
-from .test_import_admin import ROWS, upload
-from .test_import_workbooks import PART_I, make_workbook
 
 pytestmark = pytest.mark.django_db
 

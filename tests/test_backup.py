@@ -15,8 +15,7 @@ from django.urls import reverse
 
 from measures import services
 from measures.models import ActionLine, ImportBatch, Plan, ReportingRound, StatusUpdate
-
-from .test_admin_locking import open_form
+from tests.pages import open_form
 
 # Restoring empties the tables: on PostgreSQL, not inside a transaction that wrote to them.
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from measures.models import ActionLine, Plan
-from tests.test_reports_seed import import_fixture
+from tests.plan_workbooks import import_fixture
 
 pytestmark = pytest.mark.browser
 

@@ -8,20 +8,8 @@ from django.urls import reverse
 
 from outcomes.models import Framework
 from tests.factories import WORLD_AS_OF as AS_OF
-from tests.factories import build_world, make_plan
-
-
-@pytest.fixture
-def world(client, manager_user, pardev, program_unit):
-    """The table tests' hand-computed plans, with a manager signed in on `client`."""
-    client.force_login(manager_user)
-    return build_world(pardev, program_unit)
-
-
-def followed(client, url):
-    """The lines the measures table shows at `url` (a dashboard's link)."""
-    response = client.get(url)
-    return {row.record for row in response.context["table"].paginated_rows}
+from tests.factories import make_plan
+from tests.pages import followed
 
 
 def every_figure(counts):

@@ -16,7 +16,7 @@ from reports.annex import GB279, GB341, plan_annex
 from reports.docx import DASH, annex_docx
 from reports.pdf import render_html
 from tests.pdfs import pdf_pages
-from tests.test_reports_seed import import_fixture
+from tests.plan_workbooks import import_fixture
 
 AS_OF = datetime.date(2000, 8, 31)
 

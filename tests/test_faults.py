@@ -21,8 +21,7 @@ from measures.admin_import import UPLOAD_DIR
 from measures.models import Plan
 from reports.models import RenderJob
 from tests.factories import make_plan
-from tests.test_import_admin import PART_I, upload
-from tests.test_import_workbooks import make_workbook
+from tests.plan_workbooks import PART_I, make_workbook, upload
 
 LEASE = 2  # seconds without a heartbeat before a task counts as lost; 60 in production
 

@@ -13,8 +13,7 @@ from measures.importing.writer import write_plan
 from measures.models import ActionLine, StatusUpdate
 from measures.text import MAX_TEXT_LENGTH, clean_text
 from tests.factories import AUG_31, make_plan, make_update
-from tests.test_admin_locking import open_form
-from tests.test_status_form import alice, line, post  # noqa: F401 (fixtures)
+from tests.pages import open_form, post
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 

@@ -26,8 +26,8 @@ from reports.iati import (
     validation_errors,
 )
 from tests.factories import make_plan, make_update
+from tests.plan_workbooks import import_fixture
 from tests.results_factories import day, make_framework, measure
-from tests.test_reports_seed import import_fixture
 
 AS_OF = datetime.date(2000, 8, 31)
 BASE = "https://tracker.example.org"

@@ -4,34 +4,15 @@ import re
 
 import pytest
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
 from measures.admin_import import UPLOAD_DIR
 from measures.importing.sync import STAGES
 from measures.models import ActionLine, Plan
-
-from .test_import_workbooks import PART_I, make_workbook
+from tests.plan_workbooks import PART_I, ROWS, make_workbook, upload
 
 pytestmark = pytest.mark.django_db
-
-ROWS = [
-    PART_I,
-    [
-        "1 a) Question",
-        "Contexte:\n- ligne un\n- ligne deux",
-        "Mai 2000\nImmédiatement",
-        "Fait\nEn cours",
-    ],
-]
-
-
-def upload(client, data, name="plan.xlsx", symbol=""):
-    return client.post(
-        reverse("admin:measures_plan_import"),
-        {"file": SimpleUploadedFile(name, data), "symbol": symbol},
-    )
 
 
 @pytest.fixture

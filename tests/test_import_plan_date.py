@@ -12,8 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from measures.importing import ImportRefused, read_plan, write_blank_template
 from measures.models import ActionLine, DeadlineKind, Plan
-
-from .test_import_workbooks import HEADER_FR, PART_I
+from tests.plan_workbooks import HEADER_FR, PART_I
 
 pytestmark = pytest.mark.django_db
 

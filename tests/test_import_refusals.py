@@ -10,8 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from measures.importing import ImportRefused, read_plan
 from measures.models import Plan
-
-from .test_import_workbooks import PART_I, make_workbook
+from tests.plan_workbooks import PART_I, make_workbook
 
 pytestmark = pytest.mark.django_db
 

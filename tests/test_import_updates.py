@@ -18,8 +18,7 @@ from measures.models import (
     StatusCategory,
     StatusUpdate,
 )
-
-from .test_import_workbooks import PART_I, make_workbook
+from tests.plan_workbooks import PART_I, make_workbook
 
 pytestmark = pytest.mark.django_db
 

@@ -6,41 +6,11 @@ import pytest
 from openpyxl import Workbook
 
 from measures.importing import read_plan
-
-HEADER_FR = [
-    "Questions",
-    "Contexte et lignes d'action",
-    "Calendrier",
-    "Etat des travaux au 31 août 2000",
-]
-
-
-def make_workbook(*sheets, title="GB.900/TC/1 – Plan d'essai"):
-    """Bytes of an .xlsx; each sheet is (name, rows), a row a list of cell values.
-
-    The title row and the French header are added above each sheet's rows unless the sheet
-    is given as (name, rows, False).
-    """
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows, *framed in sheets:
-        sheet = book.create_sheet(name)
-        if not framed or framed[0]:
-            sheet.append([title])
-            sheet.append([])
-            sheet.append(HEADER_FR)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+from tests.plan_workbooks import HEADER_FR, PART_I, make_workbook
 
 
 def read(*sheets, **kwargs):
     return read_plan(make_workbook(*sheets), "plan.xlsx", **kwargs)
-
-
-PART_I = ["Partie I – Rendre la coopération plus efficace"]
 
 
 def test_title_rows_name_the_plan_and_header_language_sets_it():

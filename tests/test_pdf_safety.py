@@ -13,12 +13,7 @@ from measures.models import ActionLine, StatusUpdate
 from reports.models import RenderJob
 from reports.pdf import BASE_URL, Document, _fetcher, write_pdf
 from tests.factories import AUG_31, make_update
-from tests.test_reports_views import (  # noqa: F401 (fixtures)
-    annex_url,
-    gb279,
-    immediate_tasks,
-    signed_in,
-)
+from tests.pages import annex_url
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from reports.measures_report import measures_report
 from reports.pdf import write_pdf
 from reports.wording import Wording
 from tests.pdfs import normalise, pdf_pages, squeeze
-from tests.test_reports_seed import import_fixture
+from tests.plan_workbooks import import_fixture
 
 AUG_31 = datetime.date(2000, 8, 31)
 

@@ -6,8 +6,6 @@ import re
 
 import openpyxl
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from pypdf import PdfReader
 
 from measures.models import ActionLine, Plan
@@ -15,14 +13,10 @@ from reports.annex import GB279, GB341, plan_annex
 from reports.pdf import write_pdf
 from tests.factories import make_update
 from tests.pdfs import normalise, pdf_pages, pdf_text, squeeze
+from tests.plan_workbooks import FIXTURES, import_fixture
 
-FIXTURES = settings.BASE_DIR / "fixtures"
 HEADER = ["Questions", "Contexte et lignes d'action", "Calendrier"]
 STATUS_TITLE = "Etat des travaux au 31 août 2000"
-
-
-def import_fixture(name):
-    call_command("import_plan", str(FIXTURES / name), stdout=io.StringIO())
 
 
 def workbook_paragraphs():

@@ -1,6 +1,5 @@
 """The PDF links users follow: access, parameters, the other documents, background renders."""
 
-import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.http import QueryDict
@@ -13,26 +12,9 @@ from reports.annex import plan_annex
 from reports.measures_report import measures_report
 from reports.models import RenderJob
 from reports.results import results_framework
-from tests.factories import build_gb279_like, make_plan
+from tests.factories import make_plan
+from tests.pages import annex_url
 from tests.pdfs import html_text, pdf_text
-
-PASSWORD = "alice-pass-2026"
-
-
-@pytest.fixture
-def signed_in(client, staff_user):
-    client.login(username="alice", password=PASSWORD)
-    return client
-
-
-@pytest.fixture
-def gb279(db):
-    return build_gb279_like(questions=2)
-
-
-def annex_url(plan, **query):
-    url = reverse("reports:plan_annex_pdf", args=[plan.pk])
-    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client, gb279):
@@ -98,13 +80,6 @@ def test_measures_report_prints_the_filtered_lines_of_the_table(signed_in, gb279
     assert "ligne 1.1 " in text and "Etat 1.1 au 31 août" in text
     assert "ligne d'un autre plan" not in text
     assert signed_in.get(reverse("reports:measures_pdf") + "?as_of=nope").status_code == 400
-
-
-@pytest.fixture
-def immediate_tasks(settings, tmp_path, monkeypatch):
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr(documents, "BACKGROUND_LINES", 3)
 
 
 def test_large_render_runs_in_the_background_and_offers_the_file_when_ready(

@@ -6,26 +6,10 @@ import re
 import pytest
 
 from measures.models import ReportingRound, StatusCategory, StatusUpdate
-from tests.factories import AUG_31, TODAY, make_line, make_plan, make_update
+from tests.factories import AUG_31, TODAY, make_line, make_update
+from tests.pages import post
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
-
-
-@pytest.fixture
-def line(pardev):
-    return make_plan(units=[pardev]).parts.get().questions.get().lines.get()
-
-
-@pytest.fixture
-def alice(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
-def post(client, line, htmx=False, **fields):
-    data = {"as_of": "2000-09-15", "category": "in_progress", "about": "line"} | fields
-    headers = {"HX-Request": "true"} if htmx else {}
-    return client.post(f"/lines/{line.pk}/updates/", data, headers=headers)
 
 
 def test_plain_form_saves_and_returns_to_the_line_with_paragraphs_kept(alice, line, staff_user):

@@ -15,7 +15,7 @@ from django.views.defaults import server_error
 from measures.models import ReportingRound, StatusCategory, StatusUpdate
 from outcomes.models import Framework
 from tests.factories import AUG_31, make_plan, make_update
-from tests.test_dashboards import followed, world  # noqa: F401 (fixture)
+from tests.pages import followed
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 
