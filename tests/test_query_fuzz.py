@@ -7,10 +7,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from api.models import ApiToken
 from measures.models import ActionLine, ReportingRound
-from outcomes.models import Framework
 from reports.models import RenderJob
 from tests.factories import build_world, make_update
+from tests.results_factories import make_framework
 
 # Every query parameter a page of the app reads (the measures filters, the annex, tables2).
 PARAMETERS = [
@@ -51,10 +52,10 @@ def world(client, manager_user, pardev, program_unit, monkeypatch):
     make_update(line, datetime.date(2000, 8, 31))
     client.force_login(manager_user)
     plan = line.question.part.plan
-    framework = Framework.objects.first() or Framework.objects.create(
-        code="P&B test", kind=Framework.Kind.PROGRAMME_BUDGET, title="P&B", language="en"
-    )
+    framework = make_framework()
     ids = {
+        "indicator_id": framework.outcomes.get().indicators.get().pk,
+        "token_id": ApiToken.objects.create(user=manager_user, name="fuzz", digest="x" * 64).pk,
         "plan_id": plan.pk,
         "line_id": line.pk,
         "round_id": ReportingRound.objects.create(plan=plan, as_of="2000-08-31").pk,
@@ -64,12 +65,13 @@ def world(client, manager_user, pardev, program_unit, monkeypatch):
         ).pk,
     }
     urls = []
-    for route, name in app_urls():
-        if "dashboard" in name and "<int:pk>" in route:
-            key = "framework_id" if name.startswith("framework") else "plan_id"
+    for route, _name in app_urls():
+        if "<int:pk>" in route:
+            key = "framework_id" if route.startswith("frameworks/") else "plan_id"
             route = route.replace("<int:pk>", str(ids[key]))
         for key, value in ids.items():
-            route = route.replace(f"<int:{key}>", str(value))
+            # The API's routes name their ids without a converter.
+            route = route.replace(f"<int:{key}>", str(value)).replace(f"<{key}>", str(value))
         assert "<" not in route, f"no id for {route}"
         urls.append("/" + route)
     return urls
