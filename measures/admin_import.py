@@ -279,7 +279,7 @@ def remove_old_uploads():
 
 def _store(workbook):
     """The upload kept under a new token; on a full disk, nothing is kept (ImportRefused)."""
-    UPLOAD_DIR.mkdir(mode=0o700, exist_ok=True)
+    UPLOAD_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
     remove_old_uploads()
     token = secrets.token_urlsafe(24)
     path = UPLOAD_DIR / f"{token}.xlsx"

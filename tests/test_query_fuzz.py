@@ -87,7 +87,7 @@ def test_the_walk_covers_every_page_of_the_issue(world):
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     query=st.dictionaries(
