@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import override
 
 from measures.importing.layouts import get_layout
-from measures.models import ActionLine, StatusCategory, StatusUpdate
+from measures.models import ActionLine, ReportingRound, StatusCategory, StatusUpdate
 from measures.outline import plan_outline
 from measures.timelines import fold
 from outcomes.models import Output
@@ -87,7 +87,11 @@ class Annex:
 
 
 def default_as_of(plan):
-    """The date of the plan's latest status report, so the annex reads as last reported."""
+    """The date of the plan's latest published round, as the GB last saw it; before any is
+    published, of its latest status report; never simply today unless nothing was reported."""
+    published = ReportingRound.closed_until(plan)
+    if published:
+        return published
     latest = StatusUpdate.objects.filter(
         Q(action_line__question__part__plan=plan) | Q(question__part__plan=plan)
     ).aggregate(latest=Max("as_of"))["latest"]

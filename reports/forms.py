@@ -3,9 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from measures.forms import validate_report_date
-from measures.models import ReportingRound
 
-from .annex import GB279, GB341
+from .annex import GB279, GB341, default_as_of
 
 
 class AnnexForm(forms.Form):
@@ -36,8 +35,7 @@ class AnnexForm(forms.Form):
         self.plan = plan
 
     def as_of_date(self):
-        """The date asked for, else the latest published round's; None leaves it to the annex."""
-        return self.cleaned_data["as_of"] or ReportingRound.closed_until(self.plan)
+        return self.cleaned_data["as_of"] or default_as_of(self.plan)
 
     def params(self):
         as_of = self.as_of_date()

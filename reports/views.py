@@ -9,7 +9,6 @@ from django.utils.translation import get_language, gettext
 from measures.policy import framework_for_user, owned_by_user, owned_for_user, plan_for_user
 
 from . import documents, docx, iati
-from .annex import default_as_of
 from .filters import filtered_lines
 from .forms import AnnexForm, ResultsForm
 from .models import RenderJob
@@ -113,7 +112,7 @@ def plan_iati(request, plan_id):
     form = AnnexForm(request.GET, plan=plan)
     if not form.is_valid():
         return _bad_request(form)
-    as_of = form.as_of_date() or default_as_of(plan)
+    as_of = form.as_of_date()
     content = iati.plan_file(plan, as_of, request.build_absolute_uri("/").rstrip("/"))
     return iati.download(content, plan, as_of)
 

@@ -3,10 +3,12 @@ date, and pages filled the way the seed papers fill them."""
 
 import datetime
 import io
+import os
 import re
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.management import call_command
 from django.http import QueryDict
 from django.utils import timezone
 from pypdf import PdfReader
@@ -89,6 +91,11 @@ def test_annex_as_of_defaults_to_the_latest_published_round(client, staff_user, 
     )  # fmt: skip
     page = client.get(url).content.decode()
     assert "Etat des travaux au 1er juillet 2000" in page
+    # The same default wherever the annex is made: the Word file, the command line.
+    assert plan_annex(gb279).body.as_of == datetime.date(2000, 7, 1)
+    out = io.StringIO()
+    call_command("render_annex", str(gb279.pk), "--format", "docx", "-o", os.devnull, stdout=out)
+    assert "as of 2000-07-01" in out.getvalue()
     assert (
         "Etat des travaux au 31 août 2000"
         in client.get(url + "?as_of=2000-08-31").content.decode()

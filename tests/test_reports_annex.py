@@ -125,9 +125,10 @@ def test_statuses_are_the_latest_as_of_the_date_asked(gb279):
 def test_annex_runs_the_same_queries_whatever_the_plan_size(
     db, questions, django_assert_num_queries
 ):
-    # default as-of, the outline's parts, questions, lines, their units, status updates
+    # default as-of (latest published round, latest report), the outline's parts, questions,
+    # lines, their units, status updates
     plan = build_gb279_like(questions=questions)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         annex = plan_annex(plan).body
     assert annex.line_count == 3 * questions + 1
 
