@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from measures.importing import import_plan, read_plan, write_plan
 from measures.models import ActionLine, Plan, Question, StatusUpdate
+from tests.plan_workbooks import make_workbook
 
 from .workbooks.build_corpus import (
     PLANS,
@@ -218,3 +219,21 @@ def test_layout_never_changes_the_imported_plan(
         items_in_one_cell=items_in_one_cell,
     )
     assert shape(read_variant(layout, variant)) == shape(FIXTURE[layout])
+
+
+def test_an_unknown_unit_is_named_at_the_cell_it_was_written_in(reference_data):
+    """A question's units cell and a line's own both give units to the same line: the warning
+    points at the cell holding the unknown code, not the last one read."""
+    rows = [
+        ["GB.999/TC/9 – Implementation plan"],
+        ["Part I – Making cooperation work"],
+        ["Comments", "Questions", "Context and lines of action", "Responsible unit(s)",
+         "Timetable", "Status as at 31 August 2000"],
+        ["x", "1 a)", "Improve coordination", "PARDEV; NOPE", "By September 2000", ""],
+        ["", "", "- Hold a donors' meeting", "PROGRAM", "2001", ""],
+    ]  # fmt: skip
+    changes = import_plan(read_plan(make_workbook(("Part I", rows, False)), "units.xlsx"))
+    (unknown,) = [w for w in changes.warnings if "NOPE" in w.message]
+    assert (unknown.sheet, unknown.row, unknown.column) == ("Part I", 4, 4)
+    line = ActionLine.objects.get()
+    assert sorted(line.units.values_list("code", flat=True)) == ["PARDEV", "PROGRAM"]

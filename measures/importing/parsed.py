@@ -19,9 +19,9 @@ class ParsedLine:
     status: str = ""
     as_of: date | None = None
     deadline: Deadline = Deadline(UNREAD)
-    # Unit codes as written, and the cell they were read from (for warnings).
+    # Unit codes as written, and the cell each was read from (for warnings).
     units: tuple[str, ...] = ()
-    units_cell: tuple[str, int, int] | None = None
+    unit_cells: dict[str, tuple[str, int, int]] = field(default_factory=dict)
 
 
 @dataclass

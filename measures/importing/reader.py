@@ -494,7 +494,9 @@ class _Reader:
         if kind == UNITS:
             codes = tuple(code for part in _UNIT_SEPARATORS.split(text) if (code := part.strip()))
             line.units = tuple(dict.fromkeys([*line.units, *codes]))
-            line.units_cell = (row.sheet, row.number, row.header.columns[UNITS])
+            cell = (row.sheet, row.number, row.header.columns[UNITS])
+            for code in codes:
+                line.unit_cells.setdefault(code, cell)
             return
         setattr(line, kind, text)
         if kind == STATUS:

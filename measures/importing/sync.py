@@ -579,10 +579,11 @@ class _Diff:
                 if found[0] is None:  # "PARDEV/PROGRAM", but never "PROPAR/TEC" split
                     found = [units.get(part.strip().upper()) for part in code.split("/")]
                 if None in found:
-                    if (parsed.units_cell, code) not in warned:
-                        warned.add((parsed.units_cell, code))
+                    cell = parsed.unit_cells[code]
+                    if (cell, code) not in warned:
+                        warned.add((cell, code))
                         self.warn(
-                            *parsed.units_cell,
+                            *cell,
                             _("unit %(code)s is not known: the line is imported without it.")
                             % {"code": code},
                         )
