@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from measures.forms import validate_report_date
+from measures.models import ReportingRound
 
 from .annex import GB279, GB341, default_as_of
 
@@ -38,7 +39,9 @@ class AnnexForm(forms.Form):
         return self.cleaned_data["as_of"] or default_as_of(self.plan)
 
     def params(self):
-        as_of = self.as_of_date()
+        # A render asked without a date keeps none beyond the published round, so that the
+        # annex it makes is the plan's latest report when it runs (`plan_annex`'s default).
+        as_of = self.cleaned_data["as_of"] or ReportingRound.closed_until(self.plan)
         return {"as_of": as_of.isoformat() if as_of else "", "layout": self.cleaned_data["layout"]}
 
 
