@@ -54,7 +54,14 @@ class Unit(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="units", verbose_name=_("members")
     )
-    history = AuditedRecords(bases=[BatchedHistory], m2m_fields=["members"])
+    # Focal points clear the status updates about their unit's lines (issue 14).
+    focal_points = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="focal_units",
+        verbose_name=_("focal points"),
+    )
+    history = AuditedRecords(bases=[BatchedHistory], m2m_fields=["members", "focal_points"])
 
     class Meta:
         ordering = ["code"]
@@ -77,6 +84,11 @@ class Plan(models.Model):
     # A name in measures.importing.layouts.LAYOUTS: how its table is titled and printed;
     # blank for a plan made by hand, whose annex guesses it.
     layout = models.CharField(_("layout"), max_length=20, blank=True)
+    requires_clearance = models.BooleanField(
+        _("requires clearance"),
+        default=True,
+        help_text=_("Status updates count only once a focal point or a manager has cleared them."),
+    )
     history = AuditedRecords(bases=[BatchedHistory])
 
     class Meta:
@@ -116,7 +128,7 @@ class Part(models.Model):
 class QuestionQuerySet(models.QuerySet):
     def with_status_as_of(self, as_of):
         """Annotate each question with its latest whole-question update on or before `as_of`."""
-        updates = StatusUpdate.objects.filter(question=OuterRef("pk"), as_of__lte=as_of)
+        updates = StatusUpdate.objects.cleared().filter(question=OuterRef("pk"), as_of__lte=as_of)
         return self.annotate(status_update_id=Subquery(updates.newest_first().values("pk")[:1]))
 
 
@@ -244,15 +256,16 @@ class ActionLineQuerySet(models.QuerySet):
     def with_status_as_of(self, as_of):
         """Annotate each line with its status on `as_of` and whether it was overdue then.
 
-        A line's status is the newest update about it on or before `as_of`, its own or its
-        whole question's; ties on the as-of date go to the update entered last. Each target's
+        A line's status is the newest cleared update about it on or before `as_of`, its own or
+        its whole question's; ties on the as-of date go to the update entered last. Each target's
         newest update is one probe of its covering index; the newer of the two gives the id,
         and, for filters and sorting, the category ("" for none) and date. The rest of the
         update is read by id: `outline.statuses_by_id`.
         """
 
         def newest(**target):
-            updates = StatusUpdate.objects.filter(as_of__lte=as_of, **target).newest_first()
+            updates = StatusUpdate.objects.cleared().filter(as_of__lte=as_of, **target)
+            updates = updates.newest_first()
             return Subquery(updates.values("pk")[:1])
 
         # OuterRef(OuterRef()): the candidates are read inside each field's subquery below.
@@ -396,7 +409,19 @@ class ActionLine(models.Model):
         return deadline_label(self.deadline_kind, bool(self.timeline or self.question.timeline))
 
 
+class Clearance(models.TextChoices):
+    """Where a status update stands on its way to the Governing Body: only cleared ones count."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    CLEARED = "cleared", _("Cleared")
+    RETURNED = "returned", _("Returned")
+
+
 class StatusUpdateQuerySet(models.QuerySet):
+    def cleared(self):
+        return self.filter(clearance=Clearance.CLEARED)
+
     def newest_first(self):
         return self.order_by("-as_of", "-entered_at", "-pk")
 
@@ -445,6 +470,10 @@ class StatusUpdate(models.Model):
     )
     entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
     source = models.CharField(_("source"), max_length=6, choices=Source, default=Source.APP)
+    # Imported updates, and those of plans without clearance, are cleared as they are saved.
+    clearance = models.CharField(
+        _("clearance"), max_length=9, choices=Clearance, default=Clearance.CLEARED
+    )
 
     objects = StatusUpdateQuerySet.as_manager()
 
@@ -464,6 +493,9 @@ class StatusUpdate(models.Model):
                 condition=Q(category__in=["", *StatusCategory.values]),
                 name="update_category_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(clearance__in=Clearance.values), name="update_clearance_valid"
+            ),
             # The status form says so at the field; this holds for every other way in.
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("narrative"), MAX_TEXT_LENGTH),
@@ -475,12 +507,12 @@ class StatusUpdate(models.Model):
         indexes = [
             models.Index(
                 fields=["action_line", "-as_of", "-entered_at", "-id"],
-                include=["category"],
+                include=["category", "clearance"],
                 name="update_line_newest_idx",
             ),
             models.Index(
                 fields=["question", "-as_of", "-entered_at", "-id"],
-                include=["category"],
+                include=["category", "clearance"],
                 name="update_question_newest_idx",
             ),
             models.Index(fields=["category"], name="update_category_idx"),
