@@ -15,7 +15,7 @@ def iso_date(value):
         return datetime.date.fromisoformat(value)
     except ValueError:
         raise CommandError(
-            _("“%(value)s” is not a date: write it YYYY-MM-DD.") % {"value": value}
+            _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value}
         ) from None
 
 
