@@ -22,6 +22,7 @@ from measures.models import (
     DeadlineKind,
     DigestSent,
     Preferences,
+    Question,
     ReportingRound,
     StatusCategory,
     StatusUpdate,
@@ -205,11 +206,14 @@ def test_html_part_in_the_readers_language_with_absolute_links(week, settings):
     assert "https://tracker.example.org/lines/" in mail_to("alice").body
 
 
-def test_focal_points_and_managers_get_what_awaits_their_clearance(week, program_unit):
+def test_focal_points_and_managers_get_what_awaits_their_clearance(week, pardev):
     # About PROGRAM's line: Carol is not its focal point; Maria, a manager, clears everything.
     make_update(week.bob_due, TODAY, author=week.bob, clearance=Clearance.SUBMITTED)
-    # About PARDEV's whole question: linked to the plan page.
-    question = week.due.question
+    # About a whole question all of whose lines are PARDEV's: linked to the plan page.
+    question = Question.objects.create(
+        part=week.plan.parts.get(), order=2, code="2", title="Mobiliser les ressources"
+    )
+    make_line(question, text="Lever des fonds", due=None, kind="ongoing", units=[pardev])
     make_update(question, TODAY, StatusCategory.DELAYED, author=week.alice, clearance="submitted")
     # Neither a draft nor a returned update awaits anyone.
     make_update(week.new_overdue, TODAY, author=week.alice, clearance=Clearance.RETURNED)
@@ -223,7 +227,7 @@ def test_focal_points_and_managers_get_what_awaits_their_clearance(week, program
         "- GB.279/TC/2 1 a) Former les mandants",
         "  Update as of Sept. 14, 2000 by Alice Martin: In progress",
         f"  http://127.0.0.1:8000/lines/{week.due.pk}/",
-        "- GB.279/TC/2 1 a) Question 1.1",
+        "- GB.279/TC/2 2 Mobiliser les ressources",
         "  Update as of Sept. 15, 2000 by Alice Martin: Delayed",
         f"  {plan_url}",
         "",
