@@ -178,11 +178,11 @@ def next_monday(day):
 
 @task()
 def send_weekly_digests():
-    """The worker's weekly run: this week's digests, then the same again next Monday."""
+    """The worker's weekly run: queue next Monday's (first, so that a failure here does not end
+    the chain), then send this week's digests."""
     today = timezone.localdate()
-    count = len(send_digests(today))
     schedule_weekly_digests(next_monday(today))
-    return count
+    return len(send_digests(today))
 
 
 def schedule_weekly_digests(day=None):
