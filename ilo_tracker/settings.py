@@ -181,17 +181,26 @@ PDF_MAX_SECONDS = envint("PDF_MAX_SECONDS", 600)
 # `manage.py cleanup_files` deletes rendered PDFs older than this.
 RENDER_KEEP_DAYS = envint("RENDER_KEEP_DAYS", 7)
 
-# Password-reset mail goes to the console in development, to SMTP (EMAIL_HOST...) otherwise.
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "EMAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
-            if DEBUG
-            else "django.core.mail.backends.smtp.EmailBackend",
-        )
+# Password-reset mail and digests go to the console in development, to SMTP (EMAIL_HOST...)
+# otherwise.
+mail_backend = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+MAILERS = {"default": {"BACKEND": mail_backend}}
+if mail_backend.endswith(".smtp.EmailBackend"):
+    # Django 6.1's mailers read the SMTP server from OPTIONS, no longer from EMAIL_HOST...
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("EMAIL_HOST", "localhost"),
+        "port": envint("EMAIL_PORT", 25),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": envbool("EMAIL_USE_TLS", "false"),
+        "use_ssl": envbool("EMAIL_USE_SSL", "false"),
+        "timeout": envint("EMAIL_TIMEOUT", 30),
     }
-}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ilo-tracker@localhost")
 
 # Limits of the Excel importer; refused files name the limit they broke.
@@ -202,6 +211,9 @@ IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 20_000)
 # left out with a warning.
 IMPORT_MAX_CELLS = envint("IMPORT_MAX_CELLS", 1_000_000)
 IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", 50)
+
+# Weekly digests (`manage.py send_reminders`) list lines due within this many days.
+REMINDER_DUE_DAYS = envint("REMINDER_DUE_DAYS", 14)
 
 # Where the app is served: absolute links in files made outside a request (IATI exports).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -1,14 +1,16 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import BoundField
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import ReportingRound, StatusCategory
+from .models import Preferences, ReportingRound, StatusCategory
 from .text import MAX_TEXT_LENGTH, CleanTextField
 
 # The dates the app reasons about: from the ILO's founding to the end of the century. Outside
@@ -117,3 +119,20 @@ class ReportingRoundForm(forms.ModelForm):
         model = ReportingRound
         fields = ["as_of"]
         widgets = {"as_of": DateInput()}
+
+
+class PreferencesForm(forms.ModelForm):
+    bound_field_class = FocusFirstError
+
+    class Meta:
+        model = Preferences
+        fields = ["digests", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        default = get_language_info(settings.LANGUAGE_CODE)["name_translated"]
+        choices = self.fields["language"].choices
+        self.fields["language"].choices = [
+            ("", _("The site's default (%(language)s)") % {"language": default}),
+            *choices[1:],
+        ]

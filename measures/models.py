@@ -328,6 +328,31 @@ class ActionLineQuerySet(models.QuerySet):
             return self.with_status_as_of(as_of).due_within(days, as_of)
         return self.filter(due_within_condition(days, as_of))
 
+    def not_updated_since_round(self, as_of):
+        """Open lines whose plan published a round by `as_of` and that had no update since
+        (their own or their question's, submitted or cleared, dated after the round's date).
+
+        On lines annotated by `with_status_as_of(as_of)`. A submitted update counts: its
+        author has reported; what remains is the focal point's clearance.
+        """
+        last_round = (
+            ReportingRound.objects.published()
+            .filter(plan=OuterRef("question__part__plan"), as_of__lte=as_of)
+            .order_by("-as_of")
+            .values("as_of")[:1]
+        )
+        updates = StatusUpdate.objects.filter(
+            Q(action_line=OuterRef("pk")) | Q(question=OuterRef("question_id")),
+            as_of__gt=OuterRef("last_round_as_of"),
+            as_of__lte=as_of,
+            clearance__in=[Clearance.SUBMITTED, Clearance.CLEARED],
+        )
+        return (
+            self.annotate(last_round_as_of=Subquery(last_round))
+            .filter(_open(), last_round_as_of__isnull=False)
+            .exclude(Exists(updates))
+        )
+
     def deadline_not_read(self):
         """Lines with a timeline, their own or their question's, that could not be dated."""
         return self.filter(deadline_kind=DeadlineKind.UNREAD).exclude(
@@ -642,3 +667,55 @@ class IndicatorResponsibility(models.Model):
 
     def __str__(self):
         return f"{self.unit} – {self.indicator}"
+
+
+class Preferences(models.Model):
+    """A person's own settings, made the first time they are needed (`Preferences.of`)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="preferences"
+    )
+    digests = models.BooleanField(
+        _("weekly digest by e-mail"),
+        default=True,
+        help_text=_("On Mondays: your units' lines due soon, overdue or not updated."),
+    )
+    # Blank: the site's default language.
+    language = models.CharField(
+        _("language of the e-mails"), max_length=2, choices=Language, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("preferences")
+        verbose_name_plural = _("preferences")
+
+    def __str__(self):
+        return str(self.user)
+
+    @classmethod
+    def of(cls, user):
+        """The user's preferences: unsaved defaults until they first change them."""
+        return cls.objects.filter(user=user).first() or cls(user=user)
+
+    @property
+    def mail_language(self):
+        return self.language or settings.LANGUAGE_CODE
+
+
+class DigestSent(models.Model):
+    """A weekly digest went to a person: at most one per ISO week, whatever runs the sending."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="digests")
+    week = models.DateField(_("week of"), help_text=_("The Monday of the ISO week."))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-week", "user"]
+        verbose_name = _("digest sent")
+        verbose_name_plural = _("digests sent")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week"], name="digest_once_a_week"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.week}"

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from outcomes.models import Framework, Indicator
 
-from .models import ActionLine, Plan, ReportingRound, StatusUpdate
+from .models import ActionLine, Plan, Preferences, ReportingRound, StatusUpdate
 
 STAFF_GROUP = "Secretariat staff"
 MANAGERS_GROUP = "Managers"
@@ -91,6 +91,12 @@ def line_for_user(user, line_id, *, to_update=False):
     if to_update:
         require(can_update_line(user, line))
     return line
+
+
+def preferences_for_user(user):
+    """One's own preferences only: no page names another person's."""
+    require(can_read_plans(user))
+    return Preferences.of(user)
 
 
 def round_for_publisher(user, round_id):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import results_views, views
+from . import profile_views, results_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("lines/<int:line_id>/confirm/", views.status_confirm, name="status_confirm"),
     path("plans/<int:plan_id>/history/", views.plan_history, name="plan_history"),
     path("lines/<int:line_id>/history/", views.line_history, name="line_history"),
+    path("profile/", profile_views.profile, name="profile"),
 ]
 
 # Results: an indicator's page and its measurements.
