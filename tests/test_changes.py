@@ -1,0 +1,300 @@
+"""What changed in a plan between two reports or dates: the page, its XLSX, the annex section."""
+
+import datetime
+import io
+from collections import Counter
+
+import openpyxl
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
+
+from measures import services
+from measures.models import ActionLine, Clearance, DeadlineKind, Plan, StatusCategory
+from reports.annex import plan_annex
+from reports.changes import ChangeKind, plan_changes
+from reports.pdf import render_html, write_pdf
+from tests.factories import bulk_plan, build_gb279_like, make_line, make_plan, make_update
+from tests.pages import open_form
+from tests.pdfs import html_text, pdf_text
+from tests.plan_workbooks import import_fixture
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+PLAN_DATE = D(1999, 11, 1)  # "Date du plan : novembre 1999"
+AUG_31 = D(2000, 8, 31)  # "Etat des travaux au 31 août 2000"
+
+
+def at(day):
+    """Travel to 10:00 UTC on `day`: audited changes are dated then."""
+    return time_machine.travel(datetime.datetime.combine(day, datetime.time(10), datetime.UTC))
+
+
+def changes_url(plan, **query):
+    url = reverse("reports:plan_changes", args=[plan.pk])
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def rows_of(changes, kind):
+    return [row for row in changes.rows if row.kind == kind]
+
+
+# The real plan: its two dates are the plan's and its one status's -----------------------------
+
+# Lines dated from the plan date (included) to 31 August 2000 (excluded), not completed by then:
+# overdue on 31 August and not on 1 November 1999. In print order: (question, due date).
+GB279_NEWLY_OVERDUE = [
+    ("1 b)", D(1999, 11, 1)),
+    ("2 c)", D(2000, 1, 1)),
+    ("3 b)", D(2000, 3, 31)),
+    ("4 a)", D(2000, 1, 1)),
+    ("2.", D(2000, 1, 1)),
+    ("2.", D(2000, 4, 30)),
+    ("2.", D(2000, 4, 30)),
+    ("2.", D(2000, 7, 31)),
+    ("2.", D(2000, 1, 31)),
+    ("3.", D(2000, 5, 31)),
+    ("3.", D(2000, 5, 31)),
+    ("3.", D(2000, 5, 31)),
+    *[("4.", D(2000, 1, 1))] * 9,
+    ("1.", D(1999, 11, 1)),
+    ("1.", D(1999, 11, 1)),
+    ("1.", D(2000, 1, 1)),
+    ("1.", D(2000, 1, 1)),
+    ("a)", D(2000, 6, 30)),
+    ("a)", D(2000, 6, 30)),
+    ("a)", D(2000, 6, 30)),
+    ("b)", D(2000, 6, 30)),
+    ("c)", D(1999, 11, 1)),
+    ("d)", D(1999, 12, 31)),
+    ("d)", D(2000, 6, 30)),
+    ("e)", D(2000, 1, 1)),
+    ("e)", D(1999, 12, 1)),
+    ("e)", D(2000, 1, 1)),
+]
+
+
+@pytest.fixture
+def real_gb279(db):
+    import_fixture("GB.279-TC-2.xlsx")
+    return Plan.objects.get(symbol="GB.279/TC/2")
+
+
+def test_gb279_from_its_plan_date_to_its_status_date(client, manager_user, real_gb279):
+    assert real_gb279.date == PLAN_DATE
+    client.force_login(manager_user)
+    response = client.get(changes_url(real_gb279, since="1999-11-01", until="2000-08-31"))
+    changes = response.context["changes"]
+    page = html_text(response.content.decode())
+    assert "From Nov. 1, 1999 to Aug. 31, 2000" in page
+    # Imported today: the audit trail has nothing dated in 1999-2000.
+    assert [kind for kind, _label, _n in changes.counts()] == ["status", "overdue", "update"]
+
+    # Every line had no status on the plan date; on 31 August, the one the paper prints.
+    statuses = rows_of(changes, ChangeKind.STATUS)
+    assert {row.before for row in statuses} == {"No status"}
+    assert Counter(row.after for row in statuses) == {
+        "In progress (suggested)": 51,
+        "Not started (suggested)": 4,
+        "Delayed (suggested)": 2,
+        "Postponed (suggested)": 1,
+        "Ongoing (suggested)": 1,
+    }
+    postponed = next(row for row in statuses if row.after == "Postponed (suggested)")
+    assert (postponed.question, postponed.when) == ("2 a)", AUG_31)
+    assert postponed.line.startswith("- élaborer et réviser des directives")
+    assert f"/lines/{postponed.line_id}/" in response.content.decode()
+
+    overdue = rows_of(changes, ChangeKind.OVERDUE)
+    assert [(row.question, row.after) for row in overdue] == GB279_NEWLY_OVERDUE
+
+    # The 35 narratives of the status column, as of 31 August, each once.
+    updates = rows_of(changes, ChangeKind.UPDATE)
+    assert len(updates) == 35 and {row.when for row in updates} == {AUG_31}
+    assert (
+        "Delayed (suggested): Les travaux ont été retardés et la question sera abordée en 2001."
+        in page
+    )
+    assert "Newly overdue: 35" in page and "Status changed: 59" in page
+
+
+def test_gb279_between_two_published_reports(client, manager_user, real_gb279):
+    """The form offers the plan's published reports; a later report of one line moves it."""
+    for as_of in (AUG_31, D(2001, 3, 1)):
+        services.round_publish(
+            round_=services.round_create(plan=real_gb279, as_of=as_of), user=manager_user
+        )
+    line = ActionLine.objects.get(text__startswith="- élaborer et réviser des directives")
+    make_update(line, D(2001, 2, 15), StatusCategory.COMPLETED, narrative="Directives publiées")
+    client.force_login(manager_user)
+    page = client.get(changes_url(real_gb279)).content.decode()
+    assert '<option value="2001-03-01">March 1, 2001</option>' in page
+    assert '<option value="2000-08-31">Aug. 31, 2000</option>' in page
+
+    response = client.get(
+        changes_url(real_gb279, since_report="2000-08-31", until_report="2001-03-01")
+    )
+    changes = response.context["changes"]
+    assert [
+        (r.kind, r.question, r.before, r.after) for r in changes.rows if r.kind != "overdue"
+    ] == [
+        ("status", "2 a)", "Postponed (suggested)", "Completed"),
+        ("update", "2 a)", "", "Completed: Directives publiées"),
+    ]
+    # Lines due from 31 August 2000 to 28 February 2001 and open: the paper dates them by the
+    # end of a month of 2000 ("D'ici à la fin de 2000").
+    assert [(row.question, row.after) for row in rows_of(changes, ChangeKind.OVERDUE)] == [
+        ("3 a)", D(2000, 11, 30)),
+        ("3 b)", D(2000, 9, 30)),
+        ("1.", D(2000, 12, 31)),
+        ("1.", D(2000, 12, 31)),
+        ("1.", D(2000, 12, 31)),
+        ("2.", D(2000, 10, 31)),
+        ("5.", D(2000, 12, 31)),
+        ("b)", D(2000, 12, 31)),
+        ("b)", D(2000, 12, 31)),
+        ("e)", D(2000, 12, 31)),
+    ]
+    # The page ends on the report as of 1 March 2001 and offers the annex with the section.
+    assert "changes=on" in response.content.decode()
+
+
+# Lines added, changed and removed, from the audit trail ----------------------------------------
+
+
+@pytest.fixture
+def edited_plan(client, admin_user, pardev):
+    """Created on 10 January 2000; edited in the admin on 5 March; again on 10 May."""
+    with at(D(2000, 1, 10)):
+        plan = make_plan(lines=3, units=[pardev])
+    first, second, third = ActionLine.objects.filter(question__part__plan=plan).order_by("order")
+    client.force_login(admin_user)
+    with at(D(2000, 3, 5)):
+        url = f"/admin/measures/actionline/{first.pk}/change/"
+        form = open_form(client, url)
+        form |= {"text": "- ligne d'action 1, revue", "due_date": "2000-12-31"}
+        assert client.post(url, form).status_code == 302
+        url = "/admin/measures/actionline/add/"
+        form = open_form(client, url)
+        form |= {
+            "question": first.question_id,
+            "order": "4",
+            "text": "- une ligne nouvelle",
+            "deadline_kind": DeadlineKind.ONGOING,
+        }
+        assert client.post(url, form).status_code == 302
+        url = f"/admin/measures/actionline/{third.pk}/delete/"
+        assert client.post(url, {"post": "yes"}).status_code == 302
+    with at(D(2000, 5, 10)):
+        second.timeline = "D'ici juin 2001"
+        second.save()
+    return plan
+
+
+def test_lines_added_changed_and_removed_in_the_admin(edited_plan):
+    with translation.override("en"):
+        changes = plan_changes(edited_plan, D(2000, 1, 31), D(2000, 4, 30))
+    added = ActionLine.objects.get(text="- une ligne nouvelle")
+    assert [
+        (r.kind, r.line, r.line_id, r.field, r.before, r.after, r.when.date(), r.who)
+        for r in changes.rows
+    ] == [
+        ("added", "- une ligne nouvelle", added.pk, "", "", "", D(2000, 3, 5), "root"),
+        (
+            "changed",
+            "- ligne d'action 1, revue",
+            ActionLine.objects.get(order=1).pk,
+            "text",
+            "- ligne d'action 1",
+            "- ligne d'action 1, revue",
+            D(2000, 3, 5),
+            "root",
+        ),
+        (
+            "changed",
+            "- ligne d'action 1, revue",
+            ActionLine.objects.get(order=1).pk,
+            "due date",
+            D(2000, 9, 30),
+            D(2000, 12, 31),
+            D(2000, 3, 5),
+            "root",
+        ),
+        ("removed", "- ligne d'action 3", None, "", "", "", D(2000, 3, 5), "root"),
+    ]
+
+
+def test_changes_count_by_the_day_they_were_made_on(edited_plan):
+    """Created in January: added then, not since; the May edit is after 30 April."""
+    january = plan_changes(edited_plan, D(1999, 12, 31), D(2000, 1, 10))
+    assert [(r.kind, r.line) for r in january.rows] == [
+        ("added", "- ligne d'action 1"),
+        ("added", "- ligne d'action 2"),
+        ("added", "- ligne d'action 3"),
+    ]
+    may = plan_changes(edited_plan, D(2000, 3, 5), D(2000, 5, 10), [ChangeKind.CHANGED])
+    assert [(r.line, r.field, r.before, r.after) for r in may.rows] == [
+        ("- ligne d'action 2", "timeline as written", "D'ici 09/2000", "D'ici juin 2001")
+    ]
+    # Changed then put back: nothing changed over the period.
+    with at(D(2000, 5, 11)):
+        line = ActionLine.objects.get(text="- ligne d'action 2")
+        line.timeline = "D'ici 09/2000"
+        line.save()
+    assert (
+        plan_changes(edited_plan, D(2000, 4, 30), D(2000, 5, 31), [ChangeKind.CHANGED]).rows == []
+    )
+
+
+def test_the_page_filters_by_kind_of_change(client, manager_user, edited_plan):
+    client.force_login(manager_user)
+    response = client.get(
+        changes_url(edited_plan, since="2000-01-31", until="2000-04-30", kinds="removed")
+    )
+    assert [row.kind for row in response.context["changes"].rows] == ["removed"]
+    page = html_text(response.content.decode())
+    assert "Line removed: 1" in page and 'id="changes-added"' not in page
+    assert 'value="removed" id="id_kinds_2" checked' in page
+
+
+# Statuses, overdue lines and updates: through the one rule of each --------------------------
+
+
+@pytest.fixture
+def reported_plan(manager_user):
+    plan = make_plan(lines=0)
+    question = plan.parts.get().questions.get()
+    done = make_line(question, text="- terminée", due=D(2000, 5, 15))
+    late = make_line(question, text="- en retard", due=D(2000, 5, 15))
+    old = make_line(question, text="- déjà en retard", due=D(2000, 2, 1))
+    drafted = make_line(question, text="- brouillon", due=D(2000, 12, 31))
+    for line in (done, late, old, drafted):
+        make_update(line, D(2000, 3, 1))
+    make_update(question, D(2000, 4, 15), StatusCategory.DELAYED, narrative="Tout est retardé")
+    make_update(done, D(2000, 5, 1), StatusCategory.COMPLETED, author=manager_user)
+    # Not cleared: counts nowhere, though it is the newest.
+    make_update(drafted, D(2000, 6, 20), StatusCategory.COMPLETED, clearance=Clearance.DRAFT)
+    return plan
+
+
+def test_category_changes_newly_overdue_lines_and_updates_entered(reported_plan):
+    with translation.override("en"):
+        changes = plan_changes(reported_plan, D(2000, 3, 31), D(2000, 6, 30))
+    assert [(r.kind, r.line, r.before, r.after, r.when, r.who) for r in changes.rows] == [
+        ("status", "- terminée", "In progress", "Completed", D(2000, 5, 1), "maria"),
+        # The whole question's update is newer than their own: it is their status.
+        ("status", "- en retard", "In progress", "Delayed", D(2000, 4, 15), ""),
+        ("status", "- déjà en retard", "In progress", "Delayed", D(2000, 4, 15), ""),
+        ("status", "- brouillon", "In progress", "Delayed", D(2000, 4, 15), ""),
+        # Due on 15 May and open: overdue on 30 June, not on 31 March. The completed line is
+        # not overdue, and the line due in February already was.
+        ("overdue", "- en retard", "", D(2000, 5, 15), D(2000, 5, 15), ""),
+        # The whole question's update prints with the question, before its lines.
+        ("update", "", "", "Delayed: Tout est retardé", D(2000, 4, 15), ""),
+        ("update", "- terminée", "", "Completed", D(2000, 5, 1), "maria"),
+    ]
+    # Nothing moved before the first reports; the draft stays out whatever the period.
+    assert plan_changes(reported_plan, D(2000, 6, 30), D(2000, 12, 31)).rows == []
