@@ -294,7 +294,7 @@ COLUMN_WIDTHS = [16, 8, 60, 14, 30, 30, 18, 18]
 def spreadsheet_rows(changes):
     """The header, then one list of cell values per change, for the XLSX export."""
     yield [
-        _("Change"),
+        _("Kind of change"),
         _("Question"),
         _("Action line"),
         _("Field"),

@@ -15,8 +15,9 @@ from measures import services
 from measures.models import ActionLine, Clearance, DeadlineKind, Plan, StatusCategory
 from reports.annex import plan_annex
 from reports.changes import ChangeKind, plan_changes
-from reports.pdf import render_html, write_pdf
-from tests.factories import bulk_plan, build_gb279_like, make_line, make_plan, make_update
+from reports.models import RenderJob
+from reports.pdf import write_pdf
+from tests.factories import build_gb279_like, bulk_plan, make_line, make_plan, make_update
 from tests.pages import open_form
 from tests.pdfs import html_text, pdf_text
 from tests.plan_workbooks import import_fixture
@@ -36,6 +37,10 @@ def at(day):
 def changes_url(plan, **query):
     url = reverse("reports:plan_changes", args=[plan.pk])
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def publish(plan, as_of, user):
+    services.round_publish(round_=services.round_create(plan=plan, as_of=as_of), user=user)
 
 
 def rows_of(changes, kind):
@@ -124,9 +129,7 @@ def test_gb279_from_its_plan_date_to_its_status_date(client, manager_user, real_
 def test_gb279_between_two_published_reports(client, manager_user, real_gb279):
     """The form offers the plan's published reports; a later report of one line moves it."""
     for as_of in (AUG_31, D(2001, 3, 1)):
-        services.round_publish(
-            round_=services.round_create(plan=real_gb279, as_of=as_of), user=manager_user
-        )
+        publish(real_gb279, as_of, manager_user)
     line = ActionLine.objects.get(text__startswith="- élaborer et réviser des directives")
     make_update(line, D(2001, 2, 15), StatusCategory.COMPLETED, narrative="Directives publiées")
     client.force_login(manager_user)
@@ -298,3 +301,248 @@ def test_category_changes_newly_overdue_lines_and_updates_entered(reported_plan)
     ]
     # Nothing moved before the first reports; the draft stays out whatever the period.
     assert plan_changes(reported_plan, D(2000, 6, 30), D(2000, 12, 31)).rows == []
+
+
+# The page: form, permissions, language ---------------------------------------------------
+
+
+def test_the_form_refuses_what_it_cannot_compare(client, manager_user, reported_plan):
+    client.force_login(manager_user)
+    errors = {
+        "since=2000-06-30&until=2000-03-31": ("since", "The start must be before the end."),
+        "since=2000-03-31&until=2000-03-31": ("since", "The start must be before the end."),
+        "since=1800-01-01": ("since", "Enter a date between"),
+        "since_report=2000-03-31": ("since_report", "Select a valid choice."),
+        "until=31/03/2000": ("until", "Enter a valid date."),
+        "kinds=everything": ("kinds", "Select a valid choice."),
+    }
+    for query, (field, message) in errors.items():
+        response = client.get(changes_url(reported_plan) + "?" + query)
+        assert response.status_code == 200
+        assert "changes" not in response.context, query
+        assert message in " ".join(response.context["form"].errors[field]), query
+        assert f'href="#id_{field}' in response.content.decode(), query  # tied to its field
+        xlsx = reverse("reports:plan_changes_xlsx", args=[reported_plan.pk]) + "?" + query
+        assert client.get(xlsx).status_code == 400
+
+
+def test_a_report_and_a_date_on_the_same_side_are_refused(client, manager_user, reported_plan):
+    publish(reported_plan, D(2000, 3, 31), manager_user)
+    client.force_login(manager_user)
+    response = client.get(
+        changes_url(reported_plan, since_report="2000-03-31", since="2000-03-01")
+    )
+    assert response.context["form"].errors == {"since": ["Choose a report or a date, not both."]}
+
+
+@pytest.mark.usefixtures("frozen_today")
+def test_by_default_from_the_latest_report_to_today(client, manager_user, reported_plan):
+    """Today is 15 September 2000; the latest published report is as of 30 June."""
+    for as_of in (D(2000, 3, 31), D(2000, 6, 30)):
+        publish(reported_plan, as_of, manager_user)
+    client.force_login(manager_user)
+    changes = client.get(changes_url(reported_plan)).context["changes"]
+    assert (changes.since, changes.until) == (D(2000, 6, 30), D(2000, 9, 15))
+    # Without a report, from the plan's date (5 October 2000, after today: refused).
+    plain = make_plan()
+    response = client.get(changes_url(plain))
+    assert response.context["form"].errors == {"since": ["The start must be before the end."]}
+
+
+def test_anyone_who_reads_plans_reads_its_changes_and_the_plan_page_links_to_them(
+    client, staff_user, reported_plan
+):
+    url = changes_url(reported_plan)
+    assert client.get(url).status_code == 302  # to the sign-in page
+    xlsx = reverse("reports:plan_changes_xlsx", args=[reported_plan.pk])
+    assert client.get(xlsx).status_code == 302
+    client.force_login(staff_user)
+    assert client.get(url + "?since=2000-01-01").status_code == 200
+    assert url in client.get(reverse("plan_detail", args=[reported_plan.pk])).content.decode()
+    staff_user.is_active = False
+    staff_user.save()
+    assert client.get(url + "?since=2000-01-01").status_code in (302, 403)
+
+
+def test_the_page_speaks_the_readers_language(client, manager_user, reported_plan):
+    client.force_login(manager_user)
+    url = changes_url(reported_plan, since="2000-03-31", until="2000-06-30")
+    french = html_text(client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode())
+    assert "Ce qui a changé dans GB." in french
+    assert "État modifié : 4" in french and "En cours → Achevé" in french
+    spanish = html_text(client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode())
+    assert "Qué cambió en GB." in spanish
+    assert "Estado modificado: 4" in spanish
+
+
+@pytest.mark.parametrize("count", [10, 500])
+def test_the_page_takes_a_fixed_number_of_queries(
+    client, manager_user, pardev, django_assert_num_queries, count
+):
+    """Session, user, plan, the form's reports; the lines' history and their questions;
+    statuses on each date and their updates; updates entered; the report before the end (for
+    the annex link): the same for 10 lines as for 500."""
+    client.force_login(manager_user)
+    with at(D(2000, 5, 1)):
+        plan, _framework = bulk_plan(count, [pardev])
+        lines = list(ActionLine.objects.filter(question__part__plan=plan))
+        ActionLine.history.bulk_history_create(lines)  # added on 1 May
+    url = changes_url(plan, since="2000-04-01", until="2000-12-31")
+    with django_assert_num_queries(11):
+        response = client.get(url)
+    counts = {kind: n for kind, _label, n in response.context["changes"].counts()}
+    assert counts["added"] == count and counts["status"] > 0 and counts["update"] > 0
+
+
+# The XLSX export ------------------------------------------------------------------------
+
+
+def test_the_xlsx_holds_the_rows_of_the_page_with_formulas_neutralised(
+    client, manager_user, reported_plan
+):
+    question = reported_plan.parts.get().questions.get()
+    with at(D(2000, 4, 1)):
+        make_line(question, text='=HYPERLINK("http://example.org","clic")', due=None)
+    client.force_login(manager_user)
+    query = "?since=2000-03-31&until=2000-06-30"
+    response = client.get(reverse("reports:plan_changes_xlsx", args=[reported_plan.pk]) + query)
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="{reported_plan.symbol.lower().replace(".", "").replace("/", "-")}'
+        '-changes-2000-03-31-2000-06-30.xlsx"'
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0] == [
+        "Kind of change",
+        "Question",
+        "Action line",
+        "Field",
+        "Before",
+        "After",
+        "When",
+        "Who",
+    ]
+    assert rows[1][:6] == [
+        "Line added",
+        "1 a)",
+        '=HYPERLINK("http://example.org","clic")',
+        None,
+        None,
+        None,
+    ]
+    assert rows[1][6] == datetime.datetime(2000, 4, 1, 12, 0)  # 10:00 UTC, in Geneva
+    formula = sheet.cell(row=2, column=3)
+    assert formula.data_type == "s" and formula.quotePrefix
+    assert rows[2] == [
+        "Status changed",
+        "1 a)",
+        "- terminée",
+        "Status",
+        "In progress",
+        "Completed",
+        datetime.datetime(2000, 5, 1),
+        "maria",
+    ]
+    assert [row[0] for row in rows[1:]] == [
+        "Line added",
+        # The new line too: its question's update is its status.
+        *["Status changed"] * 5,
+        "Newly overdue",
+        *["Update entered"] * 2,
+    ]
+    assert rows[7][5] == datetime.datetime(2000, 5, 15)
+
+
+# The annex section ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def reported_gb279(gb279, manager_user):
+    """The GB.279-like plan reported as of 31 August 2000 (published), then one line completed
+    on 1 December; its lines are due on 31 March 2001."""
+    publish(gb279, AUG_31, manager_user)
+    line = ActionLine.objects.filter(question__part__plan=gb279).order_by("pk").first()
+    make_update(line, D(2000, 12, 1), StatusCategory.COMPLETED, narrative="Terminé")
+    return gb279
+
+
+def annex_preview(client, plan, **query):
+    url = reverse("reports:plan_annex_preview", args=[plan.pk])
+    return html_text(
+        client.get(url + "?" + "&".join(f"{k}={v}" for k, v in query.items())).content.decode()
+    )
+
+
+def test_the_annex_prints_the_changes_since_the_previous_report_in_the_plans_language(
+    client, manager_user, reported_gb279
+):
+    client.force_login(manager_user)
+    without = annex_preview(client, reported_gb279, as_of="2001-06-30")
+    assert "Modifications depuis" not in without
+    page = annex_preview(client, reported_gb279, as_of="2001-06-30", changes="on")
+    assert (
+        '<h2 id="annex-changes-title">Modifications depuis le rapport au 31 août 2000</h2>' in page
+    )
+    assert '<th scope="col">Avant → après</th>' in page
+    assert "<td>État modifié</td> <td>1 a)</td>" in page
+    assert "État: En cours → Achevé</td>" in page
+    # The five other lines fell due on 31 March 2001, still in progress; the line of Part II
+    # on 30 September 2000.
+    assert page.count("<td>Nouvellement en retard</td>") == 6
+    assert "Date d'échéance: 31 mars 2001" in page
+    # The annex repeats no update: it prints them itself.
+    assert "Mise à jour saisie" not in page
+
+
+def test_the_annex_pdf_with_and_without_the_section(reported_gb279):
+    with_section = pdf_text(write_pdf(plan_annex(reported_gb279, D(2001, 6, 30), changes=True)))
+    assert "Modifications depuis le rapport au 31 août 2000" in with_section
+    assert "État: En cours → Achevé" in with_section
+    without = pdf_text(write_pdf(plan_annex(reported_gb279, D(2001, 6, 30))))
+    assert "Modifications depuis" not in without and "Etat 1.2 au 31 août" in without
+
+
+def test_an_english_plan_prints_it_in_english(client, manager_user, db):
+    plan = build_gb279_like(language="en", questions=1)
+    publish(plan, AUG_31, manager_user)
+    client.force_login(manager_user)
+    page = annex_preview(client, plan, as_of="2001-06-30", changes="on", language="fr")
+    assert "Changes since the report as of 31 August 2000" in page
+    assert page.count("<td>Newly overdue</td>") == 3 + 1
+
+
+def test_the_section_needs_a_report_before_the_annex(client, manager_user, gb279, tmp_path):
+    client.force_login(manager_user)
+    url = reverse("reports:plan_annex_pdf", args=[gb279.pk]) + "?as_of=2001-06-30&changes=on"
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "No report was published before this date to compare with." in response.content.decode()
+    with pytest.raises(Exception, match="No report was published before"):
+        call_command("render_annex", str(gb279.pk), "--changes", "-o", str(tmp_path / "a.pdf"))
+
+
+def test_render_annex_prints_the_section_on_request(reported_gb279, tmp_path):
+    out = tmp_path / "annex.pdf"
+    call_command(
+        "render_annex",
+        "GB.279/TC/2",
+        "--as-of",
+        "2001-06-30",
+        "--changes",
+        "-o",
+        str(out),
+        stdout=io.StringIO(),
+    )
+    assert "Modifications depuis le rapport au 31 août 2000" in pdf_text(out.read_bytes())
+
+
+def test_a_background_render_keeps_the_section(
+    client, manager_user, reported_gb279, immediate_tasks, django_capture_on_commit_callbacks
+):
+    client.force_login(manager_user)
+    url = reverse("reports:plan_annex_pdf", args=[reported_gb279.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url + "?as_of=2001-06-30&changes=on")
+    job = RenderJob.objects.get()
+    assert job.params == {"as_of": "2001-06-30", "layout": "", "changes": True}
+    assert "Modifications depuis le rapport au 31 août 2000" in pdf_text(job.file.read())
