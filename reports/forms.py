@@ -93,29 +93,26 @@ class IndicatorFilterForm(ResultsForm):
         self.fields["as_of"].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _report_field(label):
+    """One of the plan's published reports, by its date (the choices are set per plan)."""
+    return forms.TypedChoiceField(label=label, required=False, coerce=datetime.date.fromisoformat)
+
+
+def _date_field(label):
+    return forms.DateField(
+        label=label, required=False, widget=DateInput(), validators=[validate_report_date]
+    )
+
+
 class ChangesForm(forms.Form):
     """The query string of a plan's changes: from and to a published report or a date, and
     which kinds of change; by default from the latest report before the end to today."""
 
     bound_field_class = FocusFirstError
-    since_report = forms.TypedChoiceField(
-        label=_("From the report as of"), required=False, coerce=datetime.date.fromisoformat
-    )
-    since = forms.DateField(
-        label=_("or from the date"),
-        required=False,
-        widget=DateInput(),
-        validators=[validate_report_date],
-    )
-    until_report = forms.TypedChoiceField(
-        label=_("To the report as of"), required=False, coerce=datetime.date.fromisoformat
-    )
-    until = forms.DateField(
-        label=_("or to the date"),
-        required=False,
-        widget=DateInput(),
-        validators=[validate_report_date],
-    )
+    since_report = _report_field(_("From the report as of"))
+    since = _date_field(_("or from the date"))
+    until_report = _report_field(_("To the report as of"))
+    until = _date_field(_("or to the date"))
     kinds = forms.MultipleChoiceField(
         label=_("Kinds of change"),
         required=False,
