@@ -546,3 +546,25 @@ def test_a_background_render_keeps_the_section(
     job = RenderJob.objects.get()
     assert job.params == {"as_of": "2001-06-30", "layout": "", "changes": True}
     assert "Modifications depuis le rapport au 31 août 2000" in pdf_text(job.file.read())
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_form_filters_and_the_page_fits(new_page, manager_user, real_gb279):
+    page = new_page(manager_user, "maria-pass-2026")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/plans/{real_gb279.pk}/")
+    page.get_by_role("link", name="What changed").click()
+    page.get_by_label("or from the date").fill("2000-08-31")
+    page.get_by_label("or to the date").fill("1999-11-01")
+    page.get_by_role("button", name="Show").click()
+    page.get_by_role("link", name="or from the date: The start must be before the end.").click()
+    assert page.evaluate("document.activeElement.id") == "id_since"
+    page.get_by_label("or from the date").fill("1999-11-01")
+    page.get_by_label("or to the date").fill("2000-08-31")
+    page.get_by_label("Newly overdue").check()
+    page.get_by_role("button", name="Show").click()
+    heading = page.get_by_role("heading", name="Newly overdue")
+    heading.wait_for()
+    assert page.locator("section table tbody tr").count() == len(GB279_NEWLY_OVERDUE)
+    assert page.get_by_role("heading", name="Status changed").count() == 0
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
