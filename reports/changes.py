@@ -8,6 +8,7 @@ the plan's size: two for the audit trail, three for statuses, one for updates.
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import models
@@ -189,7 +190,9 @@ def _status_rows(plan, since, until):
         rows = lines.with_status_as_of(as_of).annotate(category=F("status_category"))
         return rows.values("pk", "category", "status_update_id", "is_overdue", *fields)
 
-    before = {row["pk"]: row for row in states(since)}
+    # A line saved between the two reads has nothing before.
+    before = defaultdict(lambda: {"category": "", "status_update_id": None, "is_overdue": False})
+    before.update((row["pk"], row) for row in states(since))
     after = list(
         states(
             until,
