@@ -10,6 +10,9 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
 
 from measures import services
 from measures.models import ActionLine, Clearance, DeadlineKind, Plan, StatusCategory
@@ -301,6 +304,76 @@ def test_category_changes_newly_overdue_lines_and_updates_entered(reported_plan)
     ]
     # Nothing moved before the first reports; the draft stays out whatever the period.
     assert plan_changes(reported_plan, D(2000, 6, 30), D(2000, 12, 31)).rows == []
+
+
+class StatusChangesFollowTheOneRule(TestCase):
+    """Whatever the updates, the status and overdue rows are what the rule gives on each date,
+    worked out here by hand: the newest cleared update about the line or its question."""
+
+    @settings(max_examples=30, deadline=None)
+    @given(
+        updates=st.lists(
+            st.tuples(
+                st.integers(0, 3),  # lines 0-2, or the whole question
+                st.integers(0, 12),  # as of: 10 days a step from 1 January 2000
+                st.sampled_from(StatusCategory.values),
+                st.booleans(),  # cleared, or a draft
+            ),
+            max_size=10,
+        ),
+        since=st.integers(0, 11),
+        length=st.integers(1, 12),
+    )
+    def test_rows_match_the_rule(self, updates, since, length):
+        def day(step):
+            return D(2000, 1, 1) + datetime.timedelta(days=10 * step)
+
+        plan = make_plan(lines=0)
+        question = plan.parts.get().questions.get()
+        lines = [make_line(question, due=day(n * 4 + 2)) for n in range(3)]
+        saved = []
+        for target, step, category, cleared in updates:
+            about = question if target == 3 else lines[target]
+            clearance = Clearance.CLEARED if cleared else Clearance.SUBMITTED
+            saved.append(make_update(about, day(step), category, clearance=clearance))
+        start, end = day(since), day(since + length)
+
+        def status(line, on):
+            about = [
+                u
+                for u in saved
+                if u.clearance == Clearance.CLEARED
+                and u.as_of <= on
+                and (u.action_line_id == line.pk or u.question_id == question.pk)
+            ]
+            return max(about, key=lambda u: (u.as_of, u.entered_at, u.pk), default=None)
+
+        def category(line, on):
+            update = status(line, on)
+            return update.category if update else ""
+
+        def overdue(line, on):
+            return line.due_date < on and category(line, on) not in StatusCategory.closed()
+
+        with translation.override("en"):
+            changes = plan_changes(plan, start, end)
+            labels = {"": "No status"} | {c: str(StatusCategory(c).label) for c in StatusCategory}
+        self.assertEqual(
+            [(r.line_id, r.before, r.after) for r in rows_of(changes, ChangeKind.STATUS)],
+            [
+                (line.pk, labels[category(line, start)], labels[category(line, end)])
+                for line in lines
+                if category(line, start) != category(line, end)
+            ],
+        )
+        self.assertEqual(
+            [r.line_id for r in rows_of(changes, ChangeKind.OVERDUE)],
+            [line.pk for line in lines if overdue(line, end) and not overdue(line, start)],
+        )
+        self.assertEqual(
+            len(rows_of(changes, ChangeKind.UPDATE)),
+            sum(u.clearance == Clearance.CLEARED and start < u.as_of <= end for u in saved),
+        )
 
 
 # The page: form, permissions, language ---------------------------------------------------
