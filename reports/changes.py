@@ -8,6 +8,7 @@ the plan's size: two for the audit trail, three for statuses, one for updates.
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -55,6 +56,7 @@ class Row:
     when: object
     who: str
     position: tuple = ()
+    url: str = ""  # the line's page, set by the page that shows it
 
     @property
     def kind_label(self):
@@ -210,11 +212,13 @@ def _status_rows(plan, since, until):
         | {before[row["pk"]]["status_update_id"] for row in moved}
     )
 
+    labels = _labels()
+    no_status, status_field = _("No status"), _("Status")
+    due_date_field = str(ActionLine._meta.get_field("due_date").verbose_name)
+
     def label(update_id):
         update = updates.get(update_id)
-        if update is None:
-            return _("No status")
-        return status_label(update.category, update.category_confirmed) or _("No category")
+        return labels(update.category, update.category_confirmed) if update else no_status
 
     def row(line, kind, **values):
         return Row(
@@ -233,7 +237,7 @@ def _status_rows(plan, since, until):
             row(
                 line,
                 ChangeKind.STATUS,
-                field=_("Status"),
+                field=status_field,
                 before=label(before[line["pk"]]["status_update_id"]),
                 after=label(line["status_update_id"]),
                 when=update.as_of if update else "",
@@ -246,7 +250,7 @@ def _status_rows(plan, since, until):
                 row(
                     line,
                     ChangeKind.OVERDUE,
-                    field=str(ActionLine._meta.get_field("due_date").verbose_name),
+                    field=due_date_field,
                     before="",
                     after=line["due_date"],
                     when=line["due_date"],
@@ -254,6 +258,16 @@ def _status_rows(plan, since, until):
                 )
             )
     return rows
+
+
+def _labels():
+    """(category, confirmed) → its label in the active language, read once per listing."""
+
+    @functools.cache
+    def label(category, confirmed):
+        return status_label(category, confirmed) or _("No category")
+
+    return label
 
 
 def _update_rows(plan, since, until):
@@ -268,18 +282,19 @@ def _update_rows(plan, since, until):
         .select_related("author", "action_line__question__part", "question__part")
         .order_by("as_of", "entered_at", "pk")
     )
+    labels, status_field = _labels(), _("Status")
     rows = []
     for update in updates:
         line = update.action_line
         question = line.question if line else update.question
-        label = update.label or _("No category")
+        label = labels(update.category, update.category_confirmed)
         rows.append(
             Row(
                 kind=ChangeKind.UPDATE,
                 question=question.code,
                 line=line.text if line else "",
                 line_id=line.pk if line else None,
-                field=_("Status"),
+                field=status_field,
                 before="",
                 after=f"{label}: {update.narrative}" if update.narrative else label,
                 when=update.as_of,

@@ -463,8 +463,14 @@ def test_the_page_takes_a_fixed_number_of_queries(
     url = changes_url(plan, since="2000-04-01", until="2000-12-31")
     with django_assert_num_queries(11):
         response = client.get(url)
-    counts = {kind: n for kind, _label, n in response.context["changes"].counts()}
+    changes = response.context["changes"]
+    counts = {kind: n for kind, _label, n in changes.counts()}
     assert counts["added"] == count and counts["status"] > 0 and counts["update"] > 0
+    # Shown 200 rows a page, each kind's count a link to its rows alone.
+    page = response.content.decode()
+    assert page.count('<td lang="fr">') == min(len(changes.rows), 200)
+    added = f'href="?since=2000-04-01&amp;until=2000-12-31&amp;kinds=added">Line added: {count}'
+    assert added in page
 
 
 # The XLSX export ------------------------------------------------------------------------
