@@ -21,6 +21,7 @@ from measures.outline import plan_outline
 from measures.timelines import fold
 from outcomes.models import Output
 
+from .changes import ChangeKind, plan_changes, report_before
 from .pdf import Document
 from .wording import Wording
 
@@ -84,6 +85,21 @@ class Annex:
     parts: list[PartBlock]
     show_status: bool
     line_count: int
+    changes: "ChangesSection | None" = None
+
+
+@dataclass
+class ChangesSection:
+    """ "Changes since the report as of …", printed after the annex's table."""
+
+    title: str
+    columns: list[str]
+    rows: list
+    empty: str
+
+
+# The annex prints each status itself: the updates entered would repeat it.
+ANNEX_CHANGES = [kind for kind in ChangeKind if kind != ChangeKind.UPDATE]
 
 
 def default_as_of(plan):
@@ -108,8 +124,9 @@ def count_lines(plan):
     return ActionLine.objects.filter(question__part__plan=plan).count()
 
 
-def plan_annex(plan, as_of=None, layout=None):
-    """The plan's annex with statuses as of `as_of` (default: its latest report)."""
+def plan_annex(plan, as_of=None, layout=None, changes=False):
+    """The plan's annex with statuses as of `as_of` (default: its latest report); with
+    `changes`, followed by the changes since the plan's previous published report."""
     as_of = as_of or default_as_of(plan)
     outline = plan_outline(plan, as_of)
     questions = [node.question for part in outline.parts for node in part.questions]
@@ -148,6 +165,7 @@ def plan_annex(plan, as_of=None, layout=None):
             parts=part_blocks if layout == GB279 else [p for p in part_blocks if p.questions],
             show_status=show_status,
             line_count=len(outline.lines),
+            changes=_changes_section(plan, as_of, words) if changes else None,
         )
     name = slugify(plan.symbol.replace("/", "-")) or f"plan-{plan.pk}"
     return Document(
@@ -157,6 +175,18 @@ def plan_annex(plan, as_of=None, layout=None):
         language=plan.language,
         filename=f"{name}-{words['annex'].lower()}-{as_of.isoformat()}.pdf",
         body=annex,
+    )
+
+
+def _changes_section(plan, as_of, words):
+    """In the plan's language (active here, and when the document is rendered)."""
+    since = report_before(plan, as_of)
+    rows = plan_changes(plan, since, as_of, ANNEX_CHANGES).rows
+    return ChangesSection(
+        title=words.phrase("changes_since", date=words.date(since)),
+        columns=[words["change"], words["questions"], words["line"], words["before_after"]],
+        rows=rows,
+        empty=words["no_change"],
     )
 
 

@@ -32,6 +32,7 @@ def build(kind, object_id, params, user):
             get_object_or_404(Plan, pk=object_id),
             as_of=datetime.date.fromisoformat(as_of) if as_of else None,
             layout=params.get("layout") or None,
+            changes=params.get("changes", False),
         )
     if kind == RenderJob.Kind.RESULTS:
         return results_framework(

@@ -8,6 +8,7 @@ import datetime
 import itertools
 import tempfile
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -120,9 +121,37 @@ def xlsx_file(table, queryset, *, title):
     return file
 
 
+def rows_xlsx(rows, *, title, widths=()):
+    """A header (bold) and rows of values as a write-only workbook, formulas neutralised, in an
+    anonymous temporary file rewound for reading. A date and time is written as local time."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(title)[:31])
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    rows = iter(rows)
+    bold = Font(bold=True)
+    sheet.append([_cell(sheet, str(v), font=bold) for v in next(rows)])
+    for row in rows:
+        sheet.append([_cell(sheet, "" if v is None else _local(v)) for v in row])
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it, which deletes it)
+    workbook.save(file)
+    file.seek(0)
+    return file
+
+
+def _local(value):
+    """Spreadsheets have no time zones."""
+    if isinstance(value, datetime.datetime) and value.tzinfo:
+        return timezone.localtime(value).replace(tzinfo=None)
+    return value
+
+
 def _cell(sheet, value, font=None):
     cell = WriteOnlyCell(sheet, value=None if value == "" else value)
-    if isinstance(value, datetime.date):
+    if isinstance(value, datetime.datetime):
+        cell.number_format = "yyyy-mm-dd hh:mm"
+    elif isinstance(value, datetime.date):
         cell.number_format = "yyyy-mm-dd"
     elif _is_formula_like(value):
         # Text as written, never a formula: openpyxl would store "=…" as one, and the quote

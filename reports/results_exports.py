@@ -4,13 +4,10 @@ spreadsheet (XLSX or CSV): one row per indicator, read by the same function as t
 import csv
 import datetime
 import io
-import tempfile
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from .exports import _cell, neutralise
+from .exports import neutralise, rows_xlsx
 from .results import framework_outcomes
 
 
@@ -102,15 +99,4 @@ def indicators_csv(framework, as_of):
 
 def indicators_xlsx(framework, as_of):
     """A write-only workbook in an anonymous temporary file, rewound for reading."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Indicators")[:31])
-    sheet.freeze_panes = "A2"
-    rows = indicator_rows(framework, as_of)
-    bold = Font(bold=True)
-    sheet.append([_cell(sheet, str(v), font=bold) for v in next(rows)])
-    for row in rows:
-        sheet.append([_cell(sheet, v if v is not None else "") for v in row])
-    file = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it, which deletes it)
-    workbook.save(file)
-    file.seek(0)
-    return file
+    return rows_xlsx(indicator_rows(framework, as_of), title=_("Indicators"))

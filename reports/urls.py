@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import results_views, views
+from . import changes_views, results_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -8,6 +8,12 @@ urlpatterns = [
     path("plans/<int:plan_id>/annex.html", views.plan_annex_preview, name="plan_annex_preview"),
     path("plans/<int:plan_id>/annex.docx", views.plan_annex_docx, name="plan_annex_docx"),
     path("plans/<int:plan_id>/iati.xml", views.plan_iati, name="plan_iati"),
+    path("plans/<int:plan_id>/changes/", changes_views.plan_changes, name="plan_changes"),
+    path(
+        "plans/<int:plan_id>/changes.xlsx",
+        changes_views.plan_changes_xlsx,
+        name="plan_changes_xlsx",
+    ),
     path("frameworks/<int:framework_id>/iati.xml", views.framework_iati, name="framework_iati"),
     path("frameworks/<int:framework_id>/results.pdf", views.framework_pdf, name="framework_pdf"),
     path(

@@ -63,6 +63,11 @@ WORDING = {
     "results_as_of": pgettext_lazy("GB paper", "Results as of %(date)s"),
     "latest_actual": pgettext_lazy("GB paper", "Latest result as of %(date)s"),
     "target_assessment": pgettext_lazy("GB paper", "Assessment against the target"),
+    "changes_since": pgettext_lazy("GB paper", "Changes since the report as of %(date)s"),
+    "change": pgettext_lazy("GB paper", "Change"),
+    "line": pgettext_lazy("GB paper", "Line of action"),
+    "before_after": pgettext_lazy("GB paper", "Before → after"),
+    "no_change": pgettext_lazy("GB paper", "No change since that report."),
 }
 
 

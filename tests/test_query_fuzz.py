@@ -17,7 +17,8 @@ from tests.results_factories import make_framework
 PARAMETERS = [
     "as_of", "q", "plan", "part", "code", "unit", "status", "kind", "due_after", "due_before",
     "overdue", "due_within", "not_read", "framework", "outcome", "output", "layout", "sort",
-    "page", "per_page", "next",
+    "page", "per_page", "next", "since", "until", "since_report", "until_report", "kinds",
+    "changes",
 ]  # fmt: skip
 ODD_VALUES = [
     "", " ", "0", "-1", "1.5", "1e309", "NaN", "99999999999999999999", "-99999999999999999999",

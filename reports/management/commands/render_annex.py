@@ -8,7 +8,8 @@ from django.db.models import Q
 
 from measures.models import Plan
 from reports import docx
-from reports.annex import LAYOUTS, plan_annex
+from reports.annex import LAYOUTS, default_as_of, plan_annex
+from reports.changes import report_before
 from reports.pdf import write_pdf
 
 
@@ -25,16 +26,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--layout", choices=sorted(LAYOUTS), help="default: chosen from the plan's content"
         )
+        parser.add_argument(
+            "--changes",
+            action="store_true",
+            help="add the changes since the plan's previous published report",
+        )
         parser.add_argument("--format", choices=["pdf", "docx"], default="pdf")
         parser.add_argument("-o", "--output", help="file to write (default: its own name)")
 
-    def handle(self, *args, plan, as_of, layout, output, format, **options):
+    def handle(self, *args, plan, as_of, layout, changes, output, format, **options):
         condition = Q(symbol=plan) | Q(pk=int(plan)) if plan.isdigit() else Q(symbol=plan)
         found = Plan.objects.filter(condition).first()
         if found is None:
             raise CommandError(f"No plan with symbol or id {plan!r}.")
+        if changes and not report_before(found, as_of or default_as_of(found)):
+            raise CommandError("No report was published before the annex's date to compare with.")
         started = time.perf_counter()
-        document = plan_annex(found, as_of=as_of, layout=layout)
+        document = plan_annex(found, as_of=as_of, layout=layout, changes=changes)
         pages = [0]
         if format == "docx":
             content, output = docx.annex_docx(document), output or docx.filename(document)
