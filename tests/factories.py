@@ -30,7 +30,12 @@ _sequence = itertools.count(1)
 
 
 def make_plan(*, symbol=None, language="fr", parts=1, questions=1, lines=1, units=(), **kwargs):
-    """A plan of `parts` parts × `questions` questions × `lines` dated action lines."""
+    """A plan of `parts` parts × `questions` questions × `lines` dated action lines.
+
+    Without clearance unless asked (`requires_clearance=True`): updates count as saved, as
+    they did before issue 14, so tests about other things need no clearance step.
+    """
+    kwargs.setdefault("requires_clearance", False)
     n = next(_sequence)
     plan = Plan.objects.create(
         symbol=f"GB.9{n:02d}/TC/1" if symbol is None else symbol,
@@ -141,7 +146,11 @@ def build_world(pardev, program_unit):
 def build_gb279_like(language="fr", questions=10):
     """A plan shaped like GB.279/TC/2: parts, a heading question, context, lines, statuses."""
     plan = Plan.objects.create(
-        symbol="GB.279/TC/2", title="Rapport d'activité", language=language, date=AUG_31
+        symbol="GB.279/TC/2",
+        title="Rapport d'activité",
+        language=language,
+        date=AUG_31,
+        requires_clearance=False,  # as `make_plan`
     )
     part = Part.objects.create(
         plan=plan, order=1, number="I", title="Partie I – Rendre la coopération plus pertinente"
