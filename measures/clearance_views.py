@@ -90,8 +90,8 @@ def draft_delete(request, update_id):
 def clearance_list(request, return_form=None, batch_form=None, status=200):
     """Updates awaiting the user's clearance, oldest first, filterable by plan."""
     policy.require(policy.may_clear_any(request.user))
-    plans = Plan.objects.filter(requires_clearance=True)
-    plan = plans.filter(pk=request.GET.get("plan") or 0).first()
+    plans = list(Plan.objects.filter(requires_clearance=True))
+    plan = next((plan for plan in plans if str(plan.pk) == request.GET.get("plan")), None)
     updates = policy.clearable_updates(request.user).submitted()
     if plan:
         updates = updates.of_plan(plan)
