@@ -150,7 +150,6 @@ def test_the_clearance_page_runs_a_fixed_number_of_queries(
     frozen_today,
     client,
     pardev,
-    program_unit,
     staff_user,
     focal_point,
     count,
