@@ -63,12 +63,7 @@ def _line_of(draft, user):
 def draft_submit(request, update_id):
     draft = policy.draft_of_author(request.user, update_id)
     line = _line_of(draft, request.user)
-    try:
-        update = services.status_update_submit(update=draft)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, saved_message(update))
+    _attempt(request, lambda: services.status_update_submit(update=draft), saved_message)
     return redirect("line_detail", line_id=line.pk)
 
 
@@ -77,12 +72,11 @@ def draft_submit(request, update_id):
 def draft_delete(request, update_id):
     draft = policy.draft_of_author(request.user, update_id)
     line = _line_of(draft, request.user)
-    try:
-        services.status_update_delete(update=draft)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Draft deleted."))
+    _attempt(
+        request,
+        lambda: services.status_update_delete(update=draft),
+        lambda done: _("Draft deleted."),
+    )
     return redirect("line_detail", line_id=line.pk)
 
 
@@ -112,7 +106,6 @@ def clearance_list(request, return_form=None, batch_form=None, status=200):
         "page": page,
         "plans": plans,
         "plan": plan,
-        "return_form": return_form,
         "batch_form": batch_form,
     }
     return render(request, "measures/clearance.html", context, status=status)
@@ -122,12 +115,11 @@ def clearance_list(request, return_form=None, batch_form=None, status=200):
 @require_POST
 def update_clear(request, update_id):
     update = policy.update_to_review(request.user, update_id)
-    try:
-        services.status_update_clear(update=update, reviewer=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Update cleared: it now counts."))
+    _attempt(
+        request,
+        lambda: services.status_update_clear(update=update, reviewer=request.user),
+        lambda done: _("Update cleared: it now counts."),
+    )
     return _back(request)
 
 
@@ -139,14 +131,13 @@ def update_return(request, update_id):
     if not form.is_valid():
         form.update_id = update.pk
         return clearance_list(request, return_form=form, status=400)
-    try:
-        services.status_update_return(
+    _attempt(
+        request,
+        lambda: services.status_update_return(
             update=update, reviewer=request.user, comment=form.cleaned_data["comment"]
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Update returned to its author with your comment."))
+        ),
+        lambda done: _("Update returned to its author with your comment."),
+    )
     return _back(request)
 
 
@@ -158,16 +149,28 @@ def updates_clear(request):
     form = BatchClearForm(request.POST, clearable=clearable)
     if not form.is_valid():
         return clearance_list(request, batch_form=form, status=400)
-    try:
-        count = services.status_updates_clear(
+    _attempt(
+        request,
+        lambda: services.status_updates_clear(
             updates=form.cleaned_data["updates"], reviewer=request.user
-        )
+        ),
+        lambda count: (
+            ngettext("%(count)d update cleared.", "%(count)d updates cleared.", count)
+            % {"count": count}
+        ),
+    )
+    return _back(request)
+
+
+def _attempt(request, write, success):
+    """Do `write`; say `success(its result)`, or why the service refused (someone else may
+    have decided first)."""
+    try:
+        result = write()
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        message = ngettext("%(count)d update cleared.", "%(count)d updates cleared.", count)
-        messages.success(request, message % {"count": count})
-    return _back(request)
+        messages.success(request, success(result))
 
 
 def _back(request):

@@ -1,5 +1,5 @@
-"""Clearance (issue 14): drafts, submission, clearing and returning, who may do each, and that
-nothing but cleared updates reaches any output."""
+"""Clearance (issue 14): drafts, submission, clearing and returning, who may do each, and the
+rules the database and the services hold (outputs: test_clearance_outputs.py)."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,21 +10,6 @@ from measures import policy, services
 from measures.models import Clearance, ReportingRound, StatusCategory, StatusUpdate
 from measures.policy import STAFF_GROUP
 from tests.factories import AUG_31, DAY, make_line, make_plan, make_update, make_user
-
-CLEARED_TEXT = "Texte validé par le point focal"
-PENDING_TEXTS = {
-    Clearance.DRAFT: "Brouillon que seul l'auteur voit",
-    Clearance.SUBMITTED: "Soumis, en attente de validation",
-    Clearance.RETURNED: "Renvoyé pour correction",
-}
-
-
-@pytest.fixture
-def focal_point(pardev):
-    """A focal point of PARDEV, who is not a member of it."""
-    user = make_user("fiona", STAFF_GROUP)
-    pardev.focal_points.add(user)
-    return user
 
 
 @pytest.fixture

@@ -5,15 +5,7 @@ import pytest
 from django.utils import timezone
 
 from measures.models import Clearance, StatusUpdate
-from measures.policy import STAFF_GROUP
-from tests.factories import AUG_31, TODAY, bulk_plan, make_plan, make_update, make_user
-
-
-@pytest.fixture
-def focal_point(pardev):
-    user = make_user("fiona", STAFF_GROUP)
-    pardev.focal_points.add(user)
-    return user
+from tests.factories import AUG_31, TODAY, bulk_plan, make_plan, make_update
 
 
 @pytest.fixture
