@@ -106,7 +106,7 @@ def status_update_edit(
 def status_update_delete(*, update):
     """Delete a draft, its author's alone: nothing once it is submitted."""
     with transaction.atomic():
-        _lock_plan(_plan_id(update))
+        _lock_plans_of([update])  # none if already deleted (a double click)
         deleted, _rows = StatusUpdate.objects.filter(
             pk=update.pk, clearance=Clearance.DRAFT
         ).delete()
@@ -118,7 +118,7 @@ def status_update_submit(*, update):
     """Submit a draft for clearance. Someone who may clear it (a manager, the focal point of
     its units) has nothing to ask anyone: their update is cleared at once, by them."""
     with transaction.atomic():
-        plan = _lock_plan(_plan_id(update))
+        (plan,) = _lock_plans_of([update])
         update = StatusUpdate.objects.select_for_update().get(pk=update.pk)
         if update.clearance == Clearance.DRAFT:
             _check_as_of(plan, update.as_of)
@@ -137,7 +137,7 @@ def _submit(update):
 def status_update_clear(*, update, reviewer):
     """Clear a submitted update: from now on it counts in the plan's status and outputs."""
     with transaction.atomic():
-        _lock_plan(_plan_id(update))
+        _lock_plans_of([update])
         (update,) = _awaiting([update])
         _review(update, reviewer, Clearance.CLEARED)
     return update
@@ -146,8 +146,7 @@ def status_update_clear(*, update, reviewer):
 def status_updates_clear(*, updates, reviewer):
     """Clear several submitted updates at once, all or none; returns how many."""
     with transaction.atomic():
-        for plan_id in _plan_ids(updates):
-            _lock_plan(plan_id)
+        _lock_plans_of(updates)
         cleared = _awaiting(updates)
         StatusUpdate.objects.filter(pk__in=[u.pk for u in cleared]).update(
             clearance=Clearance.CLEARED, reviewed_by=reviewer, reviewed_at=timezone.now()
@@ -160,7 +159,7 @@ def status_update_return(*, update, reviewer, comment):
     if not comment.strip():
         raise ValidationError({"comment": _("Say why the update is returned.")})
     with transaction.atomic():
-        _lock_plan(_plan_id(update))
+        _lock_plans_of([update])
         (update,) = _awaiting([update])
         update.review_comment = comment.strip()
         _review(update, reviewer, Clearance.RETURNED)
@@ -199,16 +198,12 @@ def _set_words(update, line, as_of, category, narrative, about_question):
     update.narrative = narrative
 
 
-def _plan_ids(updates):
-    """The plans of `updates`, in the order they are locked in (by id, against deadlocks)."""
+def _lock_plans_of(updates):
+    """Lock the plans of `updates`, by id (two batches never wait for each other)."""
     plans = StatusUpdate.objects.filter(pk__in=[u.pk for u in updates]).annotate(
         plan_id=Coalesce("action_line__question__part__plan", "question__part__plan")
     )
-    return sorted(set(plans.values_list("plan_id", flat=True)))
-
-
-def _plan_id(update):
-    return _plan_ids([update])[0]
+    return [_lock_plan(pk) for pk in sorted(set(plans.values_list("plan_id", flat=True)))]
 
 
 def _seen_by(author, line):

@@ -124,6 +124,7 @@ def test_drafts_are_edited_and_deleted_only_while_drafts(frozen_today, line, sta
     )
     assert (edited.pk, edited.narrative, edited.clearance) == (draft.pk, "Corrigé", "draft")
     services.status_update_delete(update=draft)
+    services.status_update_delete(update=draft)  # a double click: nothing left to do
     assert not StatusUpdate.objects.exists()
     submitted = save(line, staff_user, submit=True)
     with pytest.raises(ValidationError, match="no longer a draft"):
@@ -287,3 +288,17 @@ def test_a_draft_dated_in_a_published_round_cannot_be_submitted(
     with pytest.raises(ValidationError, match="has been published"):
         services.status_update_submit(update=draft)
     assert reload(draft).clearance == Clearance.DRAFT
+
+
+def test_the_api_submits_on_a_clearance_plan_and_clears_for_who_may(
+    frozen_today, client, line, staff_user, manager_user
+):
+    url = f"/api/v1/lines/{line.pk}/updates"
+    body = {"as_of": AUG_31.isoformat(), "category": "in_progress", "narrative": "Par l'API"}
+    client.force_login(staff_user)
+    sent = client.post(url, body, content_type="application/json")
+    assert (sent.status_code, sent.json()["clearance"]) == (201, "submitted")
+    client.force_login(manager_user)
+    body |= {"narrative": "Par la direction", "seen_update": sent.json()["id"]}
+    by_manager = client.post(url, body, content_type="application/json")
+    assert (by_manager.status_code, by_manager.json()["clearance"]) == (201, "cleared")
