@@ -5,6 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from measures import policy, services
 from measures.models import Clearance, ReportingRound, StatusCategory, StatusUpdate
@@ -302,3 +304,44 @@ def test_the_api_submits_on_a_clearance_plan_and_clears_for_who_may(
     body |= {"narrative": "Par la direction", "seen_update": sent.json()["id"]}
     by_manager = client.post(url, body, content_type="application/json")
     assert (by_manager.status_code, by_manager.json()["clearance"]) == (201, "cleared")
+
+
+def in_state(target, as_of, clearance, author, reviewer):
+    """An update in `clearance`, with the fields the database requires of that state."""
+    now = timezone.now()
+    sent = {"submitted_at": now} if clearance != Clearance.DRAFT else {}
+    decided = clearance in (Clearance.RETURNED, Clearance.CLEARED)
+    review = {"reviewed_by": reviewer, "reviewed_at": now, "review_comment": "Vu"}
+    return make_update(
+        target, as_of, author=author, clearance=clearance, **sent, **(review if decided else {})
+    )
+
+
+@given(
+    updates=st.lists(
+        st.tuples(st.booleans(), st.integers(0, 10), st.sampled_from(Clearance.values)),
+        max_size=8,
+    ),
+)
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_the_status_is_the_newest_cleared_update_whatever_else_waits(
+    line, staff_user, manager_user, updates
+):
+    """Against a plain reading of the rule, with updates in every state mixed in any order."""
+    made = [
+        in_state(
+            line.question if whole else line,
+            AUG_31 - offset * DAY,
+            state,
+            staff_user,
+            manager_user,
+        )
+        for whole, offset, state in updates
+    ]
+    cleared = [u for u in made if u.clearance == Clearance.CLEARED]
+    newest = max(cleared, key=lambda u: (u.as_of, u.entered_at, u.pk), default=None)
+    status = type(line).objects.with_status_as_of(AUG_31).get(pk=line.pk)
+    assert status.status_update_id == (newest.pk if newest else None)
+    StatusUpdate.objects.filter(pk__in=[u.pk for u in made]).delete()
