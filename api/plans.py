@@ -137,7 +137,8 @@ def get_line(request, line_id: int, as_of: datetime.date | None = None):
         .prefetch_related("units")
         .get(pk=line.pk)
     )
-    found.latest_update_id = StatusUpdate.objects.about_line(line).aggregate(Max("pk"))["pk__max"]
+    seen = policy.updates_seen_on_line(request.user, line, StatusUpdate.objects.about_line(line))
+    found.latest_update_id = seen.aggregate(Max("pk"))["pk__max"]
     return found
 
 
@@ -147,6 +148,7 @@ def list_updates(request, line_id: int, response: HttpResponse):
     """The line's status history, newest first: its own updates and its whole question's."""
     line = policy.line_for_user(request.user, line_id)
     updates = StatusUpdate.objects.about_line(line)
+    updates = policy.updates_seen_on_line(request.user, line, updates)
     _last_modified(response, updates.aggregate(Max("entered_at"))["entered_at__max"])
     return updates.select_related("author").newest_first()
 
@@ -158,6 +160,9 @@ def list_updates(request, line_id: int, response: HttpResponse):
 )
 def post_update(request, line_id: int, payload: UpdateIn):
     """Report a line's (or its whole question's) status, with the rules of the status form.
+
+    On a plan that requires clearance the update is submitted for clearance (cleared at once
+    if you may clear it yourself): `clearance` in the answer says which.
 
     `seen_update` is the newest update you saw (`latest_update_id` of the line): if another was
     entered since, nothing is written and the answer is 409 with the newer updates.

@@ -5,7 +5,7 @@ from typing import Literal
 
 from ninja import Schema
 
-from measures.models import DeadlineKind, StatusCategory
+from measures.models import Clearance, DeadlineKind, StatusCategory
 
 # What any endpoint may answer instead: unreadable body, not signed in, forbidden, not found,
 # invalid input, too many requests.
@@ -243,6 +243,8 @@ class UpdateOut(Schema):
     author: str | None
     entered_at: datetime.datetime
     source: str
+    # Only "cleared" updates count; the others are shown to those allowed (issue 14).
+    clearance: Clearance
 
     @staticmethod
     def resolve_about(update):

@@ -43,7 +43,17 @@ class StatusUpdateInline(admin.TabularInline):
     """Read-only history: a correction is a newer update, never an edit."""
 
     model = StatusUpdate
-    fields = ["as_of", "category", "category_confirmed", "narrative", "author", "entered_at"]
+    fields = [
+        "as_of",
+        "category",
+        "category_confirmed",
+        "narrative",
+        "author",
+        "entered_at",
+        "clearance",
+        "reviewed_by",
+        "reviewed_at",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -56,13 +66,21 @@ class StatusUpdateInline(admin.TabularInline):
 class UnitAdmin(LockedAdminMixin, HistoryAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
-    filter_horizontal = ["members"]
+    filter_horizontal = ["members", "focal_points"]
 
 
 @admin.register(Plan)
 class PlanAdmin(LockedAdminMixin, HistoryAdmin):
-    list_display = ["symbol", "title", "session", "committee", "language", "date"]
-    list_filter = ["language", "committee"]
+    list_display = [
+        "symbol",
+        "title",
+        "session",
+        "committee",
+        "language",
+        "date",
+        "requires_clearance",
+    ]
+    list_filter = ["language", "committee", "requires_clearance"]
     search_fields = ["symbol", "title"]
     inlines = [PartInline]
     change_list_template = "admin/measures/plan/change_list.html"
@@ -116,9 +134,19 @@ class StatusUpdateAdmin(ReadOnlyAdmin):
     """History only: updates are added through the line page, which checks the as-of date
     against published rounds and concurrent updates."""
 
-    list_display = ["as_of", "category", "category_confirmed", "action_line", "question", "author"]
-    list_filter = ["category", "category_confirmed", "source", "as_of"]
-    list_select_related = ["action_line", "question", "author"]
+    list_display = [
+        "as_of",
+        "category",
+        "category_confirmed",
+        "action_line",
+        "question",
+        "author",
+        "clearance",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    list_filter = ["category", "category_confirmed", "source", "clearance", "as_of"]
+    list_select_related = ["action_line", "question", "author", "reviewed_by"]
     search_fields = ["narrative"]
     date_hierarchy = "as_of"
 

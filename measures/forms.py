@@ -84,18 +84,63 @@ class StatusUpdateForm(forms.Form):
     def about_question(self):
         return self.cleaned_data["about"] == self.QUESTION
 
-    def create_update(self, line, author):
-        """Save the update through the one write function (the page and the API both call it)."""
+    @classmethod
+    def for_draft(cls, draft, *, seen_update, **kwargs):
+        """The form opened on a draft, to change it; `seen_update` as for a new one."""
+        initial = {
+            "as_of": draft.as_of,
+            "category": draft.category,
+            "narrative": draft.narrative,
+            "about": cls.QUESTION if draft.question_id else cls.LINE,
+            "seen_update": seen_update,
+        }
+        return cls(initial=initial, **kwargs)
+
+    def _words(self):
         data = self.cleaned_data
+        return {
+            "as_of": data["as_of"],
+            "category": data["category"],
+            "narrative": data["narrative"],
+            "about_question": self.about_question(),
+            "seen_update_id": data["seen_update"],
+        }
+
+    def create_update(self, line, author, *, submit=True):
+        """Save the update through the one write function (the page and the API both call it);
+        on a plan that requires clearance, as a draft unless `submit`."""
         return services.status_update_create(
-            line=line,
-            author=author,
-            as_of=data["as_of"],
-            category=data["category"],
-            narrative=data["narrative"],
-            about_question=self.about_question(),
-            seen_update_id=data["seen_update"],
+            line=line, author=author, submit=submit, **self._words()
         )
+
+    def edit_draft(self, draft, line, *, submit):
+        return services.status_update_edit(update=draft, line=line, submit=submit, **self._words())
+
+
+class ReturnForm(forms.Form):
+    """Why a submitted update goes back to its author."""
+
+    bound_field_class = FocusFirstError
+    comment = CleanTextField(
+        label=_("Why it is returned"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=MAX_TEXT_LENGTH,
+        help_text=_("The author reads this and submits a new update."),
+    )
+
+
+class BatchClearForm(forms.Form):
+    """Several submitted updates to clear at once (checkboxes on the clearance page)."""
+
+    updates = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label=_("Updates to clear"),
+        error_messages={"required": _("Tick the updates to clear.")},
+    )
+
+    def __init__(self, *args, clearable, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["updates"].queryset = clearable
 
 
 class AsOfForm(forms.Form):

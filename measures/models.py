@@ -447,6 +447,23 @@ class StatusUpdateQuerySet(models.QuerySet):
     def cleared(self):
         return self.filter(clearance=Clearance.CLEARED)
 
+    def submitted(self):
+        """Updates awaiting clearance."""
+        return self.filter(clearance=Clearance.SUBMITTED)
+
+    def with_line_page(self):
+        """Annotate `line_page_id`: the line an update is read on (a whole question's: its
+        first line), for links."""
+        first = ActionLine.objects.filter(question=OuterRef("question")).order_by("order")
+        return self.annotate(
+            line_page_id=Coalesce("action_line", Subquery(first.values("pk")[:1]))
+        )
+
+    def of_plan(self, plan):
+        return self.filter(
+            Q(action_line__question__part__plan=plan) | Q(question__part__plan=plan)
+        )
+
     def newest_first(self):
         return self.order_by("-as_of", "-entered_at", "-pk")
 
@@ -458,7 +475,8 @@ class StatusUpdateQuerySet(models.QuerySet):
 class StatusUpdate(models.Model):
     """What was reported as of a date, about one action line or one whole question.
 
-    Never edited or deleted by the app: a correction is a newer update.
+    Never edited or deleted by the app once submitted: a correction is a newer update. Only a
+    draft is its author's to edit or delete (`services.status_update_edit`).
     """
 
     class Source(models.TextChoices):
@@ -499,6 +517,17 @@ class StatusUpdate(models.Model):
     clearance = models.CharField(
         _("clearance"), max_length=9, choices=Clearance, default=Clearance.CLEARED
     )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_updates",
+        verbose_name=_("cleared or returned by"),
+    )
+    reviewed_at = models.DateTimeField(_("cleared or returned at"), null=True, blank=True)
+    review_comment = models.TextField(_("reason for returning"), blank=True)
 
     objects = StatusUpdateQuerySet.as_manager()
 
@@ -520,6 +549,29 @@ class StatusUpdate(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(clearance__in=Clearance.values), name="update_clearance_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewed_by__isnull=True, reviewed_at__isnull=True)
+                | Q(reviewed_by__isnull=False, reviewed_at__isnull=False),
+                name="update_reviewed_by_and_at_together",
+            ),
+            # A draft was never submitted; a submitted update awaits its review; cleared and
+            # returned ones name who decided, unless cleared as saved (imports, plans without
+            # clearance), never submitted.
+            models.CheckConstraint(
+                condition=Q(clearance=Clearance.DRAFT, submitted_at=None, reviewed_at=None)
+                | Q(clearance=Clearance.SUBMITTED, submitted_at__isnull=False, reviewed_at=None)
+                | Q(clearance=Clearance.CLEARED, submitted_at=None, reviewed_at=None)
+                | Q(
+                    clearance__in=[Clearance.CLEARED, Clearance.RETURNED],
+                    submitted_at__isnull=False,
+                    reviewed_at__isnull=False,
+                ),
+                name="update_clearance_steps",
+            ),
+            models.CheckConstraint(
+                condition=~Q(clearance=Clearance.RETURNED) | ~Q(review_comment=""),
+                name="update_returned_with_comment",
             ),
             # The status form says so at the field; this holds for every other way in.
             models.CheckConstraint(
@@ -604,6 +656,14 @@ class ReportingRound(models.Model):
     @property
     def is_published(self):
         return self.published_at is not None
+
+    def awaiting_clearance(self):
+        """Submitted updates dated in this round (after the plan's latest published round):
+        it cannot be published while they wait."""
+        updates = StatusUpdate.objects.submitted().of_plan(self.plan_id)
+        updates = updates.filter(as_of__lte=self.as_of)
+        closed_until = ReportingRound.closed_until(self.plan_id)
+        return updates.filter(as_of__gt=closed_until) if closed_until else updates
 
     @staticmethod
     def closed_until(plan):

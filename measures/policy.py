@@ -1,16 +1,19 @@
 """Who may do what. Every view asks here; nothing else decides access.
 
 Roles are Django groups: secretariat staff read every plan and update the lines of their own
-units; managers update every line and publish reporting rounds; administrators (superusers) do
-everything, including imports and the Django admin.
+units; managers update every line, clear every status update and publish reporting rounds;
+administrators (superusers) do everything, including imports and the Django admin. Focal points
+(`Unit.focal_points`) clear the status updates about their units' lines.
 """
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 
 from outcomes.models import Framework, Indicator
 
-from .models import ActionLine, Plan, Preferences, ReportingRound, StatusUpdate
+from .models import ActionLine, Clearance, Plan, Preferences, ReportingRound, StatusUpdate
 
 STAFF_GROUP = "Secretariat staff"
 MANAGERS_GROUP = "Managers"
@@ -117,6 +120,62 @@ def update_to_confirm(user, line, update_id):
     update = get_object_or_404(StatusUpdate.objects.about_line(line), pk=update_id or 0)
     require(can_confirm(user, line, update))
     return update
+
+
+# Clearance: drafts, submitted, cleared and returned status updates (issue 14) ---------------
+
+
+def clearable_updates(user):
+    """The status updates `user` may clear or return, whatever their clearance, as one lazy
+    queryset (counting them is one query): every update for managers; for focal points, those
+    about a line of their units, or about a question all of whose lines are."""
+    if not user.is_active:
+        return StatusUpdate.objects.none()
+    if user.is_superuser:
+        return StatusUpdate.objects.all()
+    manager = Exists(User.groups.through.objects.filter(user=user, group__name=MANAGERS_GROUP))
+    theirs = ActionLine.objects.filter(units__focal_points=user)
+    not_theirs = ActionLine.objects.filter(question=OuterRef("question")).exclude(pk__in=theirs)
+    has_lines = ActionLine.objects.filter(question=OuterRef("question"))
+    whole_question = Q(question__isnull=False) & Exists(has_lines) & ~Exists(not_theirs)
+    return StatusUpdate.objects.filter(manager | Q(action_line__in=theirs) | whole_question)
+
+
+def can_clear(user, update):
+    return clearable_updates(user).filter(pk=update.pk).exists()
+
+
+def may_clear_any(user):
+    """Managers and focal points: the clearance page and its link are theirs (one query: the
+    link is on every page)."""
+    role = Q(is_superuser=True) | Q(groups__name=MANAGERS_GROUP) | Q(focal_units__isnull=False)
+    return User.objects.filter(role, pk=user.pk, is_active=True).exists()
+
+
+def update_to_review(user, update_id):
+    """A submitted update `user` may clear or return: 404 for any other."""
+    require(may_clear_any(user))
+    updates = clearable_updates(user).submitted()
+    return get_object_or_404(updates.select_related("action_line", "question"), pk=update_id)
+
+
+def draft_of_author(user, update_id):
+    """A draft is its author's alone: 404 for anyone else, as if it did not exist."""
+    require(can_read_plans(user))
+    drafts = StatusUpdate.objects.filter(clearance=Clearance.DRAFT, author=user)
+    return get_object_or_404(
+        drafts.select_related("action_line__question__part__plan", "question"), pk=update_id
+    )
+
+
+def updates_seen_on_line(user, line, updates):
+    """What `user` sees of a line's `updates`: cleared ones; their own drafts; submitted and
+    returned ones if they may update the line (its units' staff, managers) or clear them."""
+    seen = Q(clearance=Clearance.CLEARED) | Q(author=user)
+    if can_update_line(user, line):
+        return updates.filter(seen | ~Q(clearance=Clearance.DRAFT))
+    pending = Q(clearance__in=[Clearance.SUBMITTED, Clearance.RETURNED])
+    return updates.filter(seen | (pending & Q(pk__in=clearable_updates(user).values("pk"))))
 
 
 def lines_for_user(user, lines):

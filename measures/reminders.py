@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 from django.tasks import TaskResultStatus, task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -23,7 +22,7 @@ from django.utils.translation import gettext, ngettext
 from django_tasks_db.models import DBTaskResult
 
 from . import policy
-from .models import ActionLine, Clearance, DigestSent, Preferences, StatusUpdate
+from .models import ActionLine, Clearance, DigestSent, Preferences
 
 logger = logging.getLogger(__name__)
 
@@ -38,17 +37,13 @@ def week_of(day):
 
 
 def awaiting_clearance(user):
-    """Submitted updates the user may clear: all for managers, else their focal units'."""
-    submitted = StatusUpdate.objects.filter(clearance=Clearance.SUBMITTED)
-    if not policy.is_manager(user):
-        focal = ActionLine.objects.of_units(user.focal_units.all())
-        submitted = submitted.filter(
-            Exists(focal.filter(pk=OuterRef("action_line_id")))
-            | Exists(focal.filter(question_id=OuterRef("question_id")))
-        )
-    return submitted.select_related(
-        "action_line__question__part__plan", "question__part__plan", "author"
-    ).order_by("as_of", "entered_at", "pk")
+    """Submitted updates the user may clear (the rule is `policy.clearable_updates`)."""
+    return (
+        policy.clearable_updates(user)
+        .filter(clearance=Clearance.SUBMITTED)
+        .select_related("action_line__question__part__plan", "question__part__plan", "author")
+        .order_by("as_of", "entered_at", "pk")
+    )
 
 
 @dataclass

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import policy, services
 from .forms import AsOfForm, ReportingRoundForm, StatusUpdateForm
 from .history import history_page, records_of_line, records_of_plan
-from .models import DUE_SOON_DAYS, ActionLine, Plan, Question, StatusUpdate
+from .models import DUE_SOON_DAYS, ActionLine, Clearance, Plan, Question, StatusUpdate
 from .outline import lines_outline, plan_outline, question_pages
 
 LINES_PER_PAGE = 200
@@ -80,6 +80,11 @@ def _render_plan(request, plan, round_form=None):
             "rounds": plan.rounds.select_related("published_by"),
             "may_publish": may_publish,
             "round_form": round_form or (ReportingRoundForm() if may_publish else None),
+            # One count: updates of this plan awaiting the user's clearance (none for staff).
+            "awaiting_clearance": policy.clearable_updates(request.user)
+            .submitted()
+            .of_plan(plan)
+            .count(),
         },
     )
 
@@ -90,7 +95,8 @@ def _render_line(request, line, form=None, conflict=None, saved=None, copy_into=
     `saved` is the update just saved: the form comes back empty for the next one, on its date.
     `copy_into` is the form's data when the user asked to copy the last text into it.
     """
-    history = list(StatusUpdate.objects.about_line(line).select_related("author").newest_first())
+    updates = StatusUpdate.objects.about_line(line).select_related("author", "reviewed_by")
+    history = list(policy.updates_seen_on_line(request.user, line, updates).newest_first())
     current = ActionLine.objects.with_marks_as_of(timezone.localdate()).get(pk=line.pk)
     current.status = next((u for u in history if u.pk == current.status_update_id), None)
     may_update = policy.can_update_line(request.user, line)
@@ -122,6 +128,7 @@ def _render_line(request, line, form=None, conflict=None, saved=None, copy_into=
         "form": form,
         "conflict": conflict,
         "saved": saved,
+        "saved_message": saved and saved_message(saved),
         "may_confirm": may_confirm,
         "line_outputs": line.outputs.with_framework(),
         "question_outputs": line.question.outputs.with_framework(),
@@ -148,7 +155,7 @@ def line_update(request, line_id):
     if not form.is_valid():
         return _render_line(request, line, form)
     try:
-        update = form.create_update(line, request.user)
+        update = form.create_update(line, request.user, submit="save_draft" not in request.POST)
     except ValidationError as error:
         form.add_error(None, error)
         return _render_line(request, line, form)
@@ -165,8 +172,16 @@ def line_update(request, line_id):
         return _render_line(request, line, form, conflict=conflict.newer)
     if request.htmx:
         return _render_line(request, line, saved=update)
-    messages.success(request, _("Status saved."))
+    messages.success(request, saved_message(update))
     return redirect("line_detail", line_id=line.pk)
+
+
+def saved_message(update):
+    """What saving did: on a plan that requires clearance, the update may not count yet."""
+    return {
+        Clearance.DRAFT: _("Draft saved: only you see it until you submit it."),
+        Clearance.SUBMITTED: _("Submitted for clearance: it counts once it is cleared."),
+    }.get(update.clearance, _("Status saved."))
 
 
 def _form_with_last_text(data, last, may_report_on_question):
@@ -203,12 +218,17 @@ def round_create(request, plan_id):
 def round_publish(request, round_id):
     """Publishing cannot be undone: it asks first, saying what it freezes, then needs `confirm`."""
     round_ = policy.round_for_publisher(request.user, round_id)
+    # Updates dated in the round still awaiting clearance hold it back: listed to be cleared.
+    awaiting = round_.awaiting_clearance().with_line_page().select_related("author")
+    context = {"round": round_, "awaiting": awaiting}
     if request.method == "GET" or "confirm" not in request.POST:
-        return render(request, "measures/round_publish.html", {"round": round_})
+        return render(request, "measures/round_publish.html", context)
     try:
         services.round_publish(round_=round_, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        if awaiting:
+            return render(request, "measures/round_publish.html", context, status=409)
     else:
         messages.success(
             request,

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import Max, Prefetch, Q, prefetch_related_objects
+from django.db.models import Max, Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
@@ -108,9 +108,7 @@ def default_as_of(plan):
     published = ReportingRound.closed_until(plan)
     if published:
         return published
-    latest = StatusUpdate.objects.filter(
-        Q(action_line__question__part__plan=plan) | Q(question__part__plan=plan)
-    ).aggregate(latest=Max("as_of"))["latest"]
+    latest = StatusUpdate.objects.cleared().of_plan(plan).aggregate(latest=Max("as_of"))["latest"]
     return latest or timezone.localdate()
 
 

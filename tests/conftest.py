@@ -65,6 +65,14 @@ def other_staff_user(program_unit):
 
 
 @pytest.fixture
+def focal_point(pardev):
+    """PARDEV's focal point, who clears its updates without being a member of it."""
+    user = make_user("fiona", STAFF_GROUP)
+    pardev.focal_points.add(user)
+    return user
+
+
+@pytest.fixture
 def manager_user(db):
     return make_user("maria", MANAGERS_GROUP)
 

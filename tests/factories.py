@@ -6,9 +6,11 @@ import itertools
 from types import SimpleNamespace
 
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 
 from measures.models import (
     ActionLine,
+    Clearance,
     DeadlineKind,
     Part,
     Plan,
@@ -30,7 +32,12 @@ _sequence = itertools.count(1)
 
 
 def make_plan(*, symbol=None, language="fr", parts=1, questions=1, lines=1, units=(), **kwargs):
-    """A plan of `parts` parts × `questions` questions × `lines` dated action lines."""
+    """A plan of `parts` parts × `questions` questions × `lines` dated action lines.
+
+    Without clearance unless asked (`requires_clearance=True`): updates count as saved, as
+    they did before issue 14, so tests about other things need no clearance step.
+    """
+    kwargs.setdefault("requires_clearance", False)
     n = next(_sequence)
     plan = Plan.objects.create(
         symbol=f"GB.9{n:02d}/TC/1" if symbol is None else symbol,
@@ -70,6 +77,13 @@ def make_line(question, *, order=None, due=datetime.date(2000, 9, 30), kind=None
 def make_update(target, as_of, category=StatusCategory.IN_PROGRESS, **kwargs):
     """A status update about an action line or a whole question."""
     field = "action_line" if isinstance(target, ActionLine) else "question"
+    # The steps a submitted or returned update has been through (the clearance constraints).
+    if kwargs.get("clearance") in (Clearance.SUBMITTED, Clearance.RETURNED):
+        kwargs.setdefault("submitted_at", timezone.now())
+    if kwargs.get("clearance") == Clearance.RETURNED:
+        kwargs.setdefault("reviewed_by", kwargs.get("author"))
+        kwargs.setdefault("reviewed_at", timezone.now())
+        kwargs.setdefault("review_comment", "Please say what was done.")
     return StatusUpdate.objects.create(
         **{field: target},
         as_of=as_of,
@@ -141,7 +155,11 @@ def build_world(pardev, program_unit):
 def build_gb279_like(language="fr", questions=10):
     """A plan shaped like GB.279/TC/2: parts, a heading question, context, lines, statuses."""
     plan = Plan.objects.create(
-        symbol="GB.279/TC/2", title="Rapport d'activité", language=language, date=AUG_31
+        symbol="GB.279/TC/2",
+        title="Rapport d'activité",
+        language=language,
+        date=AUG_31,
+        requires_clearance=False,  # as `make_plan`
     )
     part = Part.objects.create(
         plan=plan, order=1, number="I", title="Partie I – Rendre la coopération plus pertinente"

@@ -48,7 +48,7 @@ def test_backup_then_restore_gives_back_every_row(
 ):
     call_command("load_demo_plans", stdout=io.StringIO())
     line = ActionLine.objects.filter(units__members=staff_user).first()
-    services.status_update_create(
+    update = services.status_update_create(
         line=line,
         author=staff_user,
         as_of=datetime.date(2000, 9, 15),
@@ -57,6 +57,8 @@ def test_backup_then_restore_gives_back_every_row(
         about_question=False,
         seen_update_id=None,
     )
+    # Submitted for clearance (the demo plans require it), then cleared: a round is published.
+    services.status_update_clear(update=update, reviewer=manager_user)
     plan = line.question.part.plan
     round_ = services.round_create(plan=plan, as_of=datetime.date(2000, 9, 30))
     services.round_publish(round_=round_, user=manager_user)

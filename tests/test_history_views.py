@@ -90,8 +90,8 @@ def test_bad_page_numbers_show_a_page(client, manager_user, plan):
 # Expected queries: session, user, manager check, plan, count, page of keys; then per kind on
 # the page its rows and their previous rows, its links and the names shown: the plan (2), the
 # part (2, + plans), the question (2, + parts, outputs), the lines (2, + questions, units,
-# unit names, outputs).
-PLAN_HISTORY_QUERIES = 6 + 2 + 3 + 4 + 6
+# unit names, outputs); the navigation's "does the user clear updates".
+PLAN_HISTORY_QUERIES = 6 + 2 + 3 + 4 + 6 + 1
 
 
 @pytest.mark.parametrize("lines", [1, 166])

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from measures import policy
 from measures.models import ReportingRound, StatusUpdate
-from tests.factories import make_line, make_plan
+from measures.policy import STAFF_GROUP
+from tests.factories import make_line, make_plan, make_user
 
 LOGIN = "/accounts/login/?next="
 
@@ -124,3 +125,115 @@ def test_inactive_manager_has_no_right(manager_user, world):
     assert not policy.can_update_line(manager_user, line)
     assert not policy.can_publish_round(manager_user)
     assert not policy.can_read_plans(manager_user)
+
+
+# Clearance (issue 14): roles × actions on a plan that requires clearance. Alice (staff of
+# PARDEV) wrote a draft and submitted an update; Carol is her colleague in PARDEV; Fiona is
+# PARDEV's focal point, Oscar PROGRAM's. A draft is its author's alone: 404 for anyone else.
+# 400: Oscar may clear, but not this update, so the batch form refuses it.
+CLEARANCE_ROLES = [
+    "signed_out",
+    "author",
+    "colleague",
+    "staff_other_unit",
+    "focal_point",
+    "other_focal_point",
+    "manager",
+    "admin",
+]
+CLEARANCE_MATRIX = {
+    "clearance page": [302, 403, 403, 403, 200, 200, 200, 200],
+    "save draft": [302, 302, 302, 403, 403, 403, 302, 302],
+    "edit draft": [302, 302, 404, 404, 404, 404, 404, 404],
+    "submit draft": [302, 302, 404, 404, 404, 404, 404, 404],
+    "delete draft": [302, 302, 404, 404, 404, 404, 404, 404],
+    "clear": [302, 403, 403, 403, 302, 404, 302, 302],
+    "return": [302, 403, 403, 403, 302, 404, 302, 302],
+    "batch clear": [302, 403, 403, 403, 302, 400, 302, 302],
+}
+
+
+@pytest.fixture
+def clearance_world(pardev, program_unit, staff_user):
+    plan = make_plan(units=[pardev], requires_clearance=True)
+    line = plan.parts.get().questions.get().lines.get()
+    as_of = datetime.date(2000, 8, 31)
+    draft = StatusUpdate.objects.create(
+        action_line=line, as_of=as_of, author=staff_user, clearance="draft", narrative="d"
+    )
+    submitted = StatusUpdate.objects.create(
+        action_line=line,
+        as_of=as_of,
+        author=staff_user,
+        clearance="submitted",
+        submitted_at=timezone.now(),
+        narrative="s",
+    )
+    return line, draft, submitted
+
+
+@pytest.fixture
+def clearance_user_for(request, pardev, program_unit):
+    def get(role):
+        if role == "signed_out":
+            return None
+        if role in ("focal_point", "other_focal_point"):
+            user = make_user(role.replace("_", ""), STAFF_GROUP)
+            (pardev if role == "focal_point" else program_unit).focal_points.add(user)
+            return user
+        if role == "colleague":
+            return make_user("carol", STAFF_GROUP, [pardev])
+        fixtures = {
+            "author": "staff_user",
+            "staff_other_unit": "other_staff_user",
+            "manager": "manager_user",
+            "admin": "admin_user",
+        }
+        return request.getfixturevalue(fixtures[role])
+
+    return get
+
+
+def clearance_request(client, action, line, draft, submitted):
+    """The request, and what it changed if it went through."""
+    today = timezone.localdate().isoformat()
+    fields = {"as_of": today, "category": "in_progress", "about": "line", "narrative": "n"}
+    fields["seen_update"] = submitted.pk
+    comment = {f"return-{submitted.pk}-comment": "Non"}
+    requests = {
+        "clearance page": ("get", "/clearance/", {}),
+        "save draft": ("post", f"/lines/{line.pk}/updates/", fields | {"save_draft": "1"}),
+        "edit draft": ("post", f"/updates/{draft.pk}/edit/", fields | {"save_draft": "1"}),
+        "submit draft": ("post", f"/updates/{draft.pk}/submit/", {}),
+        "delete draft": ("post", f"/updates/{draft.pk}/delete/", {}),
+        "clear": ("post", f"/updates/{submitted.pk}/clear/", {}),
+        "return": ("post", f"/updates/{submitted.pk}/return/", comment),
+        "batch clear": ("post", "/clearance/batch/", {"updates": [submitted.pk]}),
+    }
+    method, url, data = requests[action]
+    return url, getattr(client, method)(url, data)
+
+
+def clearance_state():
+    return list(
+        StatusUpdate.objects.order_by("pk").values_list("pk", "clearance", "narrative", "as_of")
+    )
+
+
+@pytest.mark.parametrize("action", CLEARANCE_MATRIX)
+@pytest.mark.parametrize("role", CLEARANCE_ROLES)
+def test_clearance_permission_matrix(
+    client, clearance_world, clearance_user_for, frozen_today, role, action
+):
+    line, draft, submitted = clearance_world
+    user = clearance_user_for(role)
+    if user:
+        client.force_login(user)
+    before = clearance_state()
+    url, response = clearance_request(client, action, line, draft, submitted)
+    expected = CLEARANCE_MATRIX[action][CLEARANCE_ROLES.index(role)]
+    assert response.status_code == expected
+    if role == "signed_out":
+        assert response.url == LOGIN + url
+    changed = clearance_state() != before
+    assert changed == (action != "clearance page" and user is not None and expected == 302)

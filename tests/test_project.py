@@ -19,6 +19,8 @@ def test_demo_users_can_sign_in_in_development(pardev, program_unit, settings):
     staff = authenticate(username="staff", password="staff-demo-2026")
     assert list(staff.units.values_list("code", flat=True)) == ["PARDEV"]
     assert authenticate(username="admin", password="admin-demo-2026").is_superuser
+    focal = authenticate(username="focal", password="focal-demo-2026")
+    assert list(focal.focal_units.values_list("code", flat=True)) == ["PARDEV"]
 
 
 def test_demo_users_are_refused_when_debug_is_off(db, settings):

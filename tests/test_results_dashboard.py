@@ -73,8 +73,8 @@ def test_framework_dashboard_queries_do_not_grow(
     # session, user, framework, then the lines' dashboard (outcomes, outputs, indicators,
     # milestones, links of lines and of questions, lines) and the assessments (outcomes,
     # outputs, indicators, milestones, measurements), and the user's permissions (whether to
-    # offer the admin for lines)
-    with django_assert_num_queries(17):
+    # offer the admin for lines), the navigation's "does the user clear updates"
+    with django_assert_num_queries(18):
         response = client.get(url, {"as_of": "2012-06-01"})
     assert response.context["assessments"].whole.total.number == count
 
@@ -88,7 +88,7 @@ def test_indicator_list_queries_do_not_grow(
     client.force_login(manager_user)
     url = reverse("framework_indicators", args=[framework.pk])
     # session, user, framework, the outcome asked for; outcomes, outputs, indicators,
-    # milestones, measurements; the outcomes listed in the filter
-    with django_assert_num_queries(10):
+    # milestones, measurements; the outcomes listed in the filter; the navigation
+    with django_assert_num_queries(11):
         response = client.get(url, {"as_of": "2012-06-01", "outcome": outcome.pk})
     assert len(response.context["rows"]) == count // 2

@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
@@ -131,9 +131,7 @@ def write_plan(plan) -> bytes:
 def _latest_status(plan):
     """Each line's and question's latest narrative, and the latest as-of date among them."""
     status, as_of = {}, None
-    updates = StatusUpdate.objects.filter(
-        Q(action_line__question__part__plan=plan) | Q(question__part__plan=plan)
-    ).order_by("as_of", "entered_at", "pk")
+    updates = StatusUpdate.objects.cleared().of_plan(plan).order_by("as_of", "entered_at", "pk")
     for line, question, day, narrative in updates.values_list(
         "action_line_id", "question_id", "as_of", "narrative"
     ):

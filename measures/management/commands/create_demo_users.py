@@ -12,13 +12,16 @@ from measures.policy import MANAGERS_GROUP, STAFF_GROUP
 DEMO_USERS = [
     ("staff", "staff-demo-2026", STAFF_GROUP, ["PARDEV"], False),
     ("staff2", "staff2-demo-2026", STAFF_GROUP, ["PROGRAM"], False),
+    ("focal", "focal-demo-2026", STAFF_GROUP, [], False),
     ("manager", "manager-demo-2026", MANAGERS_GROUP, [], False),
     ("admin", "admin-demo-2026", None, [], True),
 ]
+# Focal points clear the updates "staff" submits about PARDEV's lines (README: Clearance).
+DEMO_FOCAL_POINTS = {"focal": ["PARDEV"]}
 
 
 class Command(BaseCommand):
-    help = "Create the demo users (staff, manager, administrator). Development only."
+    help = "Create the demo users (staff, focal point, manager, administrator). Development only."
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -39,4 +42,9 @@ class Command(BaseCommand):
             if group:
                 user.groups.set([Group.objects.get(name=group)])
             user.units.set(Unit.objects.filter(code__in=units))
-            self.stdout.write(f"  {username:8} {password:20} {group or 'Administrator'}")
+            focal_units = DEMO_FOCAL_POINTS.get(username, [])
+            user.focal_units.set(Unit.objects.filter(code__in=focal_units))
+            role = group or "Administrator"
+            if focal_units:
+                role += f", focal point of {', '.join(focal_units)}"
+            self.stdout.write(f"  {username:8} {password:20} {role}")

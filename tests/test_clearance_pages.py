@@ -1,0 +1,170 @@
+"""The clearance pages as their users see them: the status form's two buttons, drafts on the
+line page, the page of updates awaiting clearance, the plan page's notice (issue 14)."""
+
+import pytest
+from django.utils import timezone
+
+from measures.models import Clearance, StatusUpdate
+from tests.factories import AUG_31, TODAY, bulk_plan, make_plan, make_update
+
+
+@pytest.fixture
+def line(pardev):
+    plan = make_plan(units=[pardev], requires_clearance=True)
+    return plan.parts.get().questions.get().lines.get()
+
+
+def post_status(client, line, narrative, **extra):
+    data = {"as_of": AUG_31.isoformat(), "category": "in_progress", "about": "line"}
+    data |= {"narrative": narrative, "seen_update": "", **extra}
+    return client.post(f"/lines/{line.pk}/updates/", data, follow=True)
+
+
+def submitted(line, author, narrative="Soumis"):
+    return make_update(
+        line,
+        AUG_31,
+        narrative=narrative,
+        author=author,
+        clearance=Clearance.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+
+
+def test_the_status_form_saves_a_draft_only_its_author_sees(
+    frozen_today, client, line, staff_user, focal_point
+):
+    client.force_login(staff_user)
+    page = post_status(client, line, "Mon brouillon", save_draft="1").content.decode()
+    assert "Draft saved: only you see it until you submit it." in page
+    assert "Mon brouillon" in page and "Draft: only you see it" in page
+    assert "Edit the draft" in page and "Delete the draft" in page
+    client.force_login(focal_point)
+    assert "Mon brouillon" not in client.get(f"/lines/{line.pk}/").content.decode()
+
+
+def test_a_draft_is_edited_then_submitted_from_its_page(frozen_today, client, line, staff_user):
+    client.force_login(staff_user)
+    post_status(client, line, "Premier jet", save_draft="1")
+    draft = StatusUpdate.objects.get()
+    form = client.get(f"/updates/{draft.pk}/edit/").content.decode()
+    assert "Premier jet" in form
+    seen = draft.pk
+    data = {"as_of": AUG_31.isoformat(), "category": "delayed", "about": "line"}
+    data |= {"narrative": "Version revue", "seen_update": seen}
+    page = client.post(f"/updates/{draft.pk}/edit/", data, follow=True).content.decode()
+    assert "Submitted for clearance: it counts once it is cleared." in page
+    draft.refresh_from_db()
+    assert (draft.narrative, draft.clearance) == ("Version revue", Clearance.SUBMITTED)
+    assert "Awaiting clearance" in page
+    assert client.get(f"/updates/{draft.pk}/edit/").status_code == 404
+
+
+def test_a_returned_update_shows_the_comment_to_its_author(
+    frozen_today, client, line, staff_user, focal_point
+):
+    update = submitted(line, staff_user)
+    client.force_login(focal_point)
+    data = {f"return-{update.pk}-comment": "Ajoutez les chiffres de 2000."}
+    client.post(f"/updates/{update.pk}/return/", data)
+    client.force_login(staff_user)
+    page = client.get(f"/lines/{line.pk}/").content.decode()
+    assert "Returned by fiona:" in page and "Ajoutez les chiffres de 2000." in page
+    assert "Save a new update with the corrections and submit it." in page
+
+
+def test_returning_without_a_comment_says_so_at_the_field(
+    frozen_today, client, line, staff_user, focal_point
+):
+    update = submitted(line, staff_user)
+    client.force_login(focal_point)
+    response = client.post(f"/updates/{update.pk}/return/", {})
+    assert response.status_code == 400
+    page = response.content.decode()
+    field = f"id_return-{update.pk}-comment"
+    assert f'for="{field}"' in page and f'{field}_error"' in page  # aria-describedby
+    assert "This field is required." in page
+    assert StatusUpdate.objects.get().clearance == Clearance.SUBMITTED
+
+
+def test_the_clearance_page_filters_by_plan_and_clears_a_batch(
+    frozen_today, client, line, pardev, staff_user, focal_point
+):
+    other_plan = make_plan(units=[pardev], requires_clearance=True)
+    other_line = other_plan.parts.get().questions.get().lines.get()
+    here = [submitted(line, staff_user, "Ici un"), submitted(line, staff_user, "Ici deux")]
+    there = submitted(other_line, staff_user, "Là-bas")
+    plan = line.question.part.plan
+    client.force_login(focal_point)
+    page = client.get(f"/clearance/?plan={plan.pk}").content.decode()
+    assert "Ici un" in page and "Ici deux" in page and "Là-bas" not in page
+    data = {"updates": [u.pk for u in here], "plan": plan.pk}
+    response = client.post("/clearance/batch/", data, follow=True)
+    assert response.redirect_chain[-1][0] == f"/clearance/?plan={plan.pk}"
+    assert "2 updates cleared." in response.content.decode()
+    cleared = StatusUpdate.objects.cleared()
+    assert set(cleared.values_list("pk", "reviewed_by")) == {(u.pk, focal_point.pk) for u in here}
+    there.refresh_from_db()
+    assert there.clearance == Clearance.SUBMITTED
+
+
+def test_the_plan_page_counts_what_awaits_the_users_clearance(
+    frozen_today, client, line, staff_user, focal_point, other_staff_user
+):
+    submitted(line, staff_user, "Un")
+    submitted(line, staff_user, "Deux")
+    plan = line.question.part.plan
+    client.force_login(focal_point)
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert "2 status updates await your clearance." in page
+    assert f'href="/clearance/?plan={plan.pk}"' in page
+    assert 'href="/clearance/">Awaiting clearance</a>' in page  # the navigation's link
+    client.force_login(other_staff_user)
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert "await your clearance" not in page and "/clearance/" not in page
+
+
+def test_the_line_page_names_who_cleared(frozen_today, client, line, staff_user, focal_point):
+    update = submitted(line, staff_user)
+    client.force_login(focal_point)
+    client.post(f"/updates/{update.pk}/clear/")
+    page = client.get(f"/lines/{line.pk}/").content.decode()
+    assert "cleared by fiona" in page and "Awaiting clearance</span>" not in page
+
+
+# Session, user, may the user clear (page and navigation: 2), the plans to filter by, the count
+# of updates awaiting, the page of them with their lines, questions, plans and authors.
+CLEARANCE_PAGE_QUERIES = 7
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_the_clearance_page_runs_a_fixed_number_of_queries(
+    frozen_today,
+    client,
+    pardev,
+    staff_user,
+    focal_point,
+    count,
+    django_assert_num_queries,
+):
+    plan, _ = bulk_plan(count, [pardev])
+    plan.requires_clearance = True
+    plan.save()
+    lines = list(plan.parts.first().questions.first().lines.all())
+    now = timezone.now()
+    StatusUpdate.objects.bulk_create(
+        StatusUpdate(
+            action_line=lines[n % len(lines)],
+            as_of=TODAY,
+            narrative=f"attente {n}",
+            author=staff_user,
+            clearance=Clearance.SUBMITTED,
+            submitted_at=now,
+        )
+        for n in range(count)
+    )
+    client.force_login(focal_point)
+    with django_assert_num_queries(CLEARANCE_PAGE_QUERIES):
+        page = client.get("/clearance/")
+    shown = page.content.decode().count('name="updates"')
+    assert shown == min(count, 100)
