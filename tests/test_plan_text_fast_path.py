@@ -27,5 +27,5 @@ def test_plan_text_is_what_nh3_makes_of_it(text):
 
 
 def test_plain_text_keeps_its_quotes_and_escapes_the_rest():
-    assert plan_text("l'action & \"x\" > y") == "l'action &amp; \"x\" &gt; y"
+    assert plan_text('l\'action & "x" > y') == 'l\'action &amp; "x" &gt; y'
     assert plan_text(None) == ""
