@@ -25,11 +25,15 @@ class Badge(NamedTuple):
     label: str
 
 
+def local_date(date):
+    """`date` as the active language writes it. Pages show the same few hundred dates again
+    and again, and formatting one costs more than the rest of its row: each is formatted once."""
+    return _local_date(date, get_language())
+
+
 @functools.lru_cache(maxsize=8192)
-def _dated(pattern, date, language):
-    """`pattern` ("as of %(date)s", translated) with `date` in `language`'s format. Pages show
-    the same few hundred dates again and again; formatting one costs more than its row."""
-    return pattern % {"date": date_format(date)}
+def _local_date(date, language):  # the language is part of the key
+    return date_format(date)
 
 
 @dataclass
@@ -53,7 +57,7 @@ def statuses_by_id(update_ids):
     if not ids:
         return {}
     badges, statuses = {}, {}
-    as_of_text, language = gettext("as of %(date)s"), get_language()
+    as_of_text = gettext("as of %(date)s")
     fields = ["pk", "category", "category_confirmed", "as_of", "narrative", "question_id"]
     for pk, category, confirmed, as_of, narrative, question_id in StatusUpdate.objects.filter(
         pk__in=ids
@@ -71,7 +75,7 @@ def statuses_by_id(update_ids):
             badge=badges[key],
             is_suggested=is_suggested,
             as_of=as_of,
-            dated=_dated(as_of_text, as_of, language),
+            dated=as_of_text % {"date": local_date(as_of)},
             narrative=narrative,
             about_question=question_id is not None,
         )
@@ -263,13 +267,13 @@ def _lines(queryset, as_of, page=slice(None)):
 def _attach_lines(lines, nodes, statuses):
     url = line_url_maker()
     units = units_of([line.pk for line in lines])
-    language, read_as, labels = get_language(), gettext("read as %(date)s"), {}
+    read_as, labels = gettext("read as %(date)s"), {}
     overdue = Badge("overdue", gettext("Overdue"))
     due_soon = Badge("due-soon", gettext("Due soon"))
     for line in lines:
         node = nodes[line.question_id]
         if line.due_date:
-            deadline = _dated(read_as, line.due_date, language)
+            deadline = read_as % {"date": local_date(line.due_date)}
         else:
             key = (line.deadline_kind, bool(line.timeline or node.question.timeline))
             if key not in labels:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from measures.models import PRINT_ORDER, DeadlineKind
-from measures.outline import line_url_maker
+from measures.outline import line_url_maker, local_date
 
 
 def then_print_order(*fields):
@@ -57,7 +57,7 @@ class LineColumn(Column):
 
 class DateColumn(Column):
     def render(self, value):
-        return date_format(value, "DATE_FORMAT")
+        return local_date(value)
 
 
 class ChoiceColumn(Column):
@@ -86,7 +86,7 @@ class StatusColumn(Column):
 
     def render(self, value):
         cell = self.cell(value)
-        return date_format(cell, "DATE_FORMAT") if self.part == "as_of" and cell else cell
+        return local_date(cell) if self.part == "as_of" and cell else cell
 
 
 class OverdueColumn(Column):
