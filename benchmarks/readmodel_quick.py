@@ -138,19 +138,19 @@ def raw_sql(client, url):
 
 
 def explain(plan):
-    """Which indexes the status lookups use (EXPLAIN [QUERY PLAN])."""
-    lines = ActionLine.objects.filter(question__part__plan=plan).with_status_as_of(AS_OF)
-    sql, params = lines.values_list("pk", "status_update_id").query.sql_with_params()
-    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    """Which indexes the status lookups use (EXPLAIN QUERY PLAN; on PostgreSQL EXPLAIN ANALYZE,
+    with its execution time and whether JIT ran)."""
+    lines = ActionLine.objects.filter(question__part__plan=plan).with_marks_as_of(AS_OF)
+    sql, params = lines.values_list("pk", "status_update_id", "is_overdue").query.sql_with_params()
+    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN ANALYZE "
     with connection.cursor() as cursor:
         cursor.execute(prefix + sql, params)
-        used = {
-            word
-            for row in cursor.fetchall()
-            for word in str(row).replace('"', " ").split()
-            if word.endswith("_idx")
-        }
-    print(f"status lookups use: {', '.join(sorted(used))}")
+        rows = [str(row[-1]) for row in cursor.fetchall()]  # the plan's words, row by row
+    used = {word for row in rows for word in row.replace('"', " ").split() if "_idx" in word}
+    print(f"status lookups of a plan's lines use: {', '.join(sorted(used))}")
+    for row in rows:
+        if "Execution Time" in row or "JIT" in row:
+            print(f"  {row.strip()}")
 
 
 def timed(run):

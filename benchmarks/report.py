@@ -3,10 +3,14 @@
 import datetime
 import os
 import platform
+from pathlib import Path
 
 import django
 
 DATABASES = ["sqlite", "postgresql"]
+# What the figures do not say by themselves (where the time goes, what was tried), written by
+# hand after a run and kept with the report.
+NOTES = Path(__file__).with_name("performance_notes.md")
 
 
 def duration(seconds):
@@ -126,6 +130,8 @@ def report(results, args):
         measured = [v for v in values if v is not None]
         met = "yes" if measured and all(limit(v) for v in measured) else "**no**"
         lines.append(f"| {goal} | {joined(values, fmt)} | {met} |")
+    if NOTES.exists():
+        lines += ["", NOTES.read_text().strip()]
     return "\n".join(lines) + "\n"
 
 

@@ -390,21 +390,31 @@ def main():
     parser.add_argument("--lines", type=int, default=10_000, help="generated lines")
     parser.add_argument("--updates", type=int, default=50_000, help="generated status updates")
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--save", help="keep the measurements here (JSON)")
+    parser.add_argument("--report-from", help="write the report from saved measurements")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--json", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         measure(args)
         return
-    results = {}
-    load_at_start = os.getloadavg()[0]
-    with tempfile.TemporaryDirectory() as tmp:
-        for database in ["sqlite", "postgresql"]:
-            if args.only in (None, database):
-                results[database] = run_child(args, database, f"{tmp}/{database}.json")
+    if args.report_from:
+        saved = json.loads(Path(args.report_from).read_text())
+        results = saved.pop("results")
+        vars(args).update(saved)
+    else:
+        results = {}
+        load_at_start = os.getloadavg()[0]
+        with tempfile.TemporaryDirectory() as tmp:
+            for database in ["sqlite", "postgresql"]:
+                if args.only in (None, database):
+                    results[database] = run_child(args, database, f"{tmp}/{database}.json")
+        args.load = (load_at_start, os.getloadavg()[0])
+    if args.save:
+        kept = {"load": args.load, "rounds": args.rounds, "requests": args.requests}
+        Path(args.save).write_text(json.dumps({"results": results, **kept}))
     from report import report
 
-    args.load = (load_at_start, os.getloadavg()[0])
     text = report(results, args)
     print(text)
     if args.out:

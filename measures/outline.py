@@ -6,15 +6,34 @@ differ in their templates only. A fixed number of queries whatever the number of
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from .models import ActionLine, Question, StatusUpdate, deadline_label, status_label
+
+
+class Badge(NamedTuple):
+    """A badge as pages show it: its CSS classes and its words in the active language."""
+
+    css: str
+    label: str
+
+
+def local_date(date):
+    """`date` as the active language writes it. Pages show the same few hundred dates again
+    and again, and formatting one costs more than the rest of its row: each is formatted once."""
+    return _local_date(date, get_language())
+
+
+@functools.lru_cache(maxsize=8192)
+def _local_date(date, language):  # the language is part of the key
+    return date_format(date)
 
 
 @dataclass
@@ -24,6 +43,7 @@ class Status:
     update_id: int
     category: str  # "" when the update gives none
     label: str  # in the active language, "(suggested)" until a person confirms it
+    badge: Badge  # "No category" when the update gives none
     is_suggested: bool
     as_of: datetime.date
     dated: str  # "as of 31 Aug. 2000"
@@ -36,24 +56,26 @@ def statuses_by_id(update_ids):
     ids = {pk for pk in update_ids if pk is not None}
     if not ids:
         return {}
-    labels, dates, statuses = {}, {}, {}
+    badges, statuses = {}, {}
     as_of_text = gettext("as of %(date)s")
     fields = ["pk", "category", "category_confirmed", "as_of", "narrative", "question_id"]
     for pk, category, confirmed, as_of, narrative, question_id in StatusUpdate.objects.filter(
         pk__in=ids
     ).values_list(*fields):
-        key = (category, confirmed)
-        if key not in labels:
-            labels[key] = status_label(category, confirmed)
-        if as_of not in dates:
-            dates[as_of] = as_of_text % {"date": date_format(as_of)}
+        is_suggested = bool(category) and not confirmed
+        key = (category, is_suggested)
+        if key not in badges:
+            label = status_label(category, confirmed)
+            css = f"status-{category or 'none'}{' suggested' if is_suggested else ''}"
+            badges[key] = Badge(css, label or gettext("No category"))
         statuses[pk] = Status(
             update_id=pk,
             category=category,
-            label=labels[key],
-            is_suggested=bool(category) and not confirmed,
+            label=badges[key].label if category else "",
+            badge=badges[key],
+            is_suggested=is_suggested,
             as_of=as_of,
-            dated=dates[as_of],
+            dated=as_of_text % {"date": local_date(as_of)},
             narrative=narrative,
             about_question=question_id is not None,
         )
@@ -107,9 +129,11 @@ class Line:
     due_date: datetime.date | None
     deadline: str  # "read as 30 Sept. 2000", "Ongoing", "No timeline"…
     units: list
+    unit_codes: str  # "ABC, DEF"
     status: Status | None
     is_overdue: bool
     is_due_soon: bool
+    mark: Badge | None  # "Overdue" or "Due soon"
     question: "QuestionNode" = field(repr=False, default=None)
 
     @property
@@ -171,12 +195,7 @@ def plan_outline(plan, as_of, questions=None):
     """
     questions = Question.objects.filter(part__plan=plan) if questions is None else questions
     questions = list(questions.with_status_as_of(as_of).order_by("part__order", "order"))
-    lines = _lines(
-        ActionLine.objects.filter(question__in=[q.pk for q in questions]).select_related(
-            "question"
-        ),
-        as_of,
-    )
+    lines = _lines(ActionLine.objects.filter(question__in=[q.pk for q in questions]), as_of)
     statuses = statuses_by_id(
         [q.status_update_id for q in questions] + [line.status_update_id for line in lines]
     )
@@ -194,56 +213,73 @@ def lines_outline(lines, as_of, page=slice(None)):
     """The plans, parts and questions of `lines` (a queryset), with those lines only, or with
     the `page` (a slice) of them in print order.
 
-    Four queries: lines with status, marks and questions, units, updates, question updates.
+    Four queries: lines with status and marks, units, their questions with parts, plans and
+    statuses, the updates.
     """
-    lines = _lines(lines.select_related("question__part__plan"), as_of, page)
-    questions = {line.question_id: line.question for line in lines}
-    question_status = dict(
-        Question.objects.filter(pk__in=questions)
+    lines = _lines(lines, as_of, page)
+    questions = (
+        Question.objects.filter(pk__in={line.question_id for line in lines})
+        .select_related("part__plan")
         .with_status_as_of(as_of)
-        .values_list("pk", "status_update_id")
+        .in_bulk()
     )
     statuses = statuses_by_id(
-        [*question_status.values(), *(line.status_update_id for line in lines)]
+        [q.status_update_id for q in questions.values()]
+        + [line.status_update_id for line in lines]
     )
     plans, parts, nodes = {}, {}, {}
-    for question in questions.values():
+    for line in lines:  # in print order: plans, parts and questions as they first come
+        if line.question_id in nodes:
+            continue
+        question = questions[line.question_id]
         part = question.part
         if part.plan_id not in plans:
             plans[part.plan_id] = PlanNode(part.plan, as_of)
         if part.pk not in parts:
             parts[part.pk] = PartNode(part)
             plans[part.plan_id].parts.append(parts[part.pk])
-        nodes[question.pk] = QuestionNode(question, statuses.get(question_status[question.pk]))
+        nodes[question.pk] = QuestionNode(question, statuses.get(question.status_update_id))
         parts[part.pk].questions.append(nodes[question.pk])
     _attach_lines(lines, nodes, statuses)
     return list(plans.values())
 
 
+# What pages show of a line, read as plain rows: model instances cost more than the page.
+_LINE_FIELDS = [
+    "pk",
+    "question_id",
+    "order",
+    "text",
+    "timeline",
+    "due_date",
+    "deadline_kind",
+    "status_update_id",
+    "is_overdue",
+    "is_due_soon",
+]
+
+
 def _lines(queryset, as_of, page=slice(None)):
-    lines = list(queryset.with_marks_as_of(as_of).in_print_order()[page])
-    units = units_of([line.pk for line in lines])
-    for line in lines:
-        line.unit_list = units.get(line.pk, [])
-    return lines
+    rows = queryset.with_marks_as_of(as_of).in_print_order().values_list(*_LINE_FIELDS, named=True)
+    return list(rows[page])
 
 
 def _attach_lines(lines, nodes, statuses):
     url = line_url_maker()
-    dates = {}
-    read_as = gettext("read as %(date)s")
-    labels = {}
+    units = units_of([line.pk for line in lines])
+    read_as, labels = gettext("read as %(date)s"), {}
+    overdue = Badge("overdue", gettext("Overdue"))
+    due_soon = Badge("due-soon", gettext("Due soon"))
     for line in lines:
+        node = nodes[line.question_id]
         if line.due_date:
-            if line.due_date not in dates:
-                dates[line.due_date] = read_as % {"date": date_format(line.due_date)}
-            deadline = dates[line.due_date]
+            deadline = read_as % {"date": local_date(line.due_date)}
         else:
-            key = (line.deadline_kind, bool(line.timeline or line.question.timeline))
+            key = (line.deadline_kind, bool(line.timeline or node.question.timeline))
             if key not in labels:
                 labels[key] = str(deadline_label(*key))
             deadline = labels[key]
-        node = nodes[line.question_id]
+        line_units = units.get(line.pk, [])
         node.lines.append(
             Line(
                 pk=line.pk,
@@ -253,10 +289,12 @@ def _attach_lines(lines, nodes, statuses):
                 timeline=line.timeline,
                 due_date=line.due_date,
                 deadline=deadline,
-                units=line.unit_list,
+                units=line_units,
+                unit_codes=", ".join(unit.code for unit in line_units),
                 status=statuses.get(line.status_update_id),
                 is_overdue=line.is_overdue,
                 is_due_soon=line.is_due_soon,
+                mark=overdue if line.is_overdue else due_soon if line.is_due_soon else None,
                 question=node,
             )
         )

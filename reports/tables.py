@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from measures.models import PRINT_ORDER, DeadlineKind
-from measures.outline import line_url_maker
+from measures.outline import line_url_maker, local_date
 
 
 def then_print_order(*fields):
@@ -23,6 +23,8 @@ def then_print_order(*fields):
 
 
 class Column(tables.Column):
+    reads_record = False  # True: `html` reads the record itself, not the accessor's value
+
     def cell(self, value):
         return value
 
@@ -38,12 +40,15 @@ class Column(tables.Column):
 class LineColumn(Column):
     """The line's text, shortened, as the link to its page."""
 
+    LENGTH = 200
+
     def render(self, value, record, table):
         return format_html(
             '<a href="{}" title="{}">{}</a>',
             table.line_url(record.pk),
             value,
-            truncatechars(value, 200),
+            # Most lines are shorter: `truncatechars` reads every character to find out.
+            value if len(value) <= self.LENGTH else truncatechars(value, self.LENGTH),
         )
 
     def html(self, value, record, table):
@@ -52,7 +57,7 @@ class LineColumn(Column):
 
 class DateColumn(Column):
     def render(self, value):
-        return date_format(value, "DATE_FORMAT")
+        return local_date(value)
 
 
 class ChoiceColumn(Column):
@@ -81,7 +86,7 @@ class StatusColumn(Column):
 
     def render(self, value):
         cell = self.cell(value)
-        return date_format(cell, "DATE_FORMAT") if self.part == "as_of" and cell else cell
+        return local_date(cell) if self.part == "as_of" and cell else cell
 
 
 class OverdueColumn(Column):
@@ -96,6 +101,8 @@ class OverdueColumn(Column):
 
 class UnitsColumn(Column):
     """A line's units: prefetched on the page, read by chunk for the exports."""
+
+    reads_record = True  # resolving the accessor would make a related manager for nothing
 
     def __init__(self, *args, part, **kwargs):
         super().__init__(*args, accessor="units", empty_values=(), orderable=False, **kwargs)
@@ -163,7 +170,11 @@ class MeasuresTable(tables.Table):
         columns = [(bound.column, bound.accessor) for bound in self.columns]
         return [
             [
-                column.html(accessor.resolve(row.record, quiet=True), row.record, self)
+                column.html(
+                    None if column.reads_record else accessor.resolve(row.record, quiet=True),
+                    row.record,
+                    self,
+                )
                 for column, accessor in columns
             ]
             for row in self.paginated_rows
