@@ -373,10 +373,14 @@ class ActionLineQuerySet(models.QuerySet):
 
         A question's outputs apply to each of its lines: plans cite P&B outputs per question.
         """
-        linked = ActionLine.objects.filter(
-            Q(outputs__in=outputs) | Q(question__outputs__in=outputs)
+        # Two semi-joins, not one join across both link tables: that join multiplies a line's
+        # outputs by its question's, and PostgreSQL may plan it badly on fresh statistics.
+        direct = ActionLine.outputs.through.objects.filter(output__in=outputs)
+        by_question = Question.outputs.through.objects.filter(output__in=outputs)
+        return self.filter(
+            Q(pk__in=direct.values("actionline_id"))
+            | Q(question_id__in=by_question.values("question_id"))
         )
-        return self.filter(pk__in=linked.values("pk"))
 
     def in_print_order(self):
         return self.order_by(*PRINT_ORDER)
