@@ -19,9 +19,13 @@ from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ilo_tracker.audit import bulk_m2m_history
+from ilo_tracker import bulk
+from ilo_tracker.audit import (
+    bulk_create_with_history,
+    bulk_m2m_history,
+    bulk_update_with_history,
+)
 from measures.models import (
     ActionLine,
     DeadlineKind,
@@ -93,10 +97,7 @@ def apply(changes: Changes, progress=None, batch=None):
         for question, heading in writes.headings:
             question.heading = heading  # saved by now
         bulk_update_with_history(
-            [question for question, _heading in writes.headings],
-            Question,
-            ["heading"],
-            batch_size=_BATCH,
+            Question, [question for question, _heading in writes.headings], ["heading"]
         )
         progress(STAGES[2])
         for update in writes.status_updates:
@@ -105,18 +106,16 @@ def apply(changes: Changes, progress=None, batch=None):
         for update in writes.status_updates:
             update.author = batch and batch.user
             update.import_batch = batch
-        StatusUpdate.objects.bulk_create(writes.status_updates, batch_size=_BATCH)
+        bulk.create(StatusUpdate, writes.status_updates)
         for through, (_left, _right), gone, new in writes.links:
             for pair in gone:
                 through.objects.filter(**dict(zip((_left, _right), pair, strict=True))).delete()
-            through.objects.bulk_create(
-                [through(**{_left: left.pk, _right: right.pk}) for left, right in new],
-                batch_size=_BATCH,
-            )
+            keys = [through._meta.get_field(name) for name in (_left, _right)]
+            bulk.insert(through, keys, [(left.pk, right.pk) for left, right in new])
             # Bulk link writes send no m2m_changed signal: record the owners' links as they are.
-            owner = through._meta.get_field(_left).related_model
+            owner = keys[0].related_model
             touched = {pair[0] for pair in gone} | {left.pk for left, _right in new}
-            bulk_m2m_history(owner, touched, batch_size=_BATCH)
+            bulk_m2m_history(owner, touched)
 
 
 def _updates_under(model, ids):
@@ -208,11 +207,11 @@ class _Level:
         for row, order in zip(self.moved, orders, strict=True):
             row.order = order
         if self.fields:
-            bulk_update_with_history(self.changed, model, self.fields, batch_size=_BATCH)
+            bulk_update_with_history(model, self.changed, self.fields)
         for row in self.new:
             # Parents created in this run have their key only now.
             setattr(row, self.parent, row._parent.pk)
-        bulk_create_with_history(self.new, model, batch_size=_BATCH)
+        bulk_create_with_history(model, self.new)
 
 
 @dataclass
