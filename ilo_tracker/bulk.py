@@ -7,7 +7,11 @@ These write the same rows without signals, as `bulk_create` does; call them insi
 transaction that needs the rows.
 """
 
+from functools import partial
+from operator import attrgetter
+
 from django.db import connections, router
+from django.db.models import Field
 
 
 def create(model, objs):
@@ -17,7 +21,14 @@ def create(model, objs):
     for obj, pk in zip(objs, reserve_ids(model, len(objs)), strict=True):
         obj.pk = pk
     fields = model._meta.concrete_fields
-    insert(model, fields, ([field.pre_save(obj, True) for field in fields] for obj in objs))
+    # Only a few fields (auto_now, files) have a pre_save of their own; the rest are read.
+    values = [
+        attrgetter(field.attname)
+        if type(field).pre_save is Field.pre_save
+        else partial(field.pre_save, add=True)
+        for field in fields
+    ]
+    insert(model, fields, ([value(obj) for value in values] for obj in objs))
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
 
@@ -53,11 +64,8 @@ def insert(model, fields, rows):
     """Insert `rows`, each the Python values of `fields` (fields of `model`) in that order."""
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
-    prepare = [field.get_db_prep_save for field in fields]
-    rows = [
-        [to_db(value, connection) for to_db, value in zip(prepare, row, strict=True)]
-        for row in rows
-    ]
+    convert = [_converter(field, connection) for field in fields]
+    rows = [[to_db(value) for to_db, value in zip(convert, row, strict=True)] for row in rows]
     table = quote(model._meta.db_table)
     columns = ", ".join(quote(field.column) for field in fields)
     with connection.cursor() as cursor:
@@ -68,3 +76,39 @@ def insert(model, fields, rows):
         else:
             placeholders = ", ".join(["%s"] * len(fields))
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+
+
+# Columns whose values, when None, str, int or bool, the drivers store as they are.
+_PLAIN_COLUMNS = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "IntegerField",
+    "PositiveBigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallAutoField",
+    "SmallIntegerField",
+    "TextField",
+}
+_PLAIN_VALUES = {str, int, bool, type(None)}
+
+
+def _converter(field, connection):
+    """What turns a value of `field` into what the driver takes: the value itself in plain
+    columns, where Django's `get_db_prep_save` (a few calls per value) would change nothing."""
+    target = field.target_field if field.is_relation else field
+    plain = _PLAIN_VALUES if target.get_internal_type() in _PLAIN_COLUMNS else {type(None)}
+    # Dates and times repeat (one history date per import): the last one is converted once.
+    last = [object(), None]
+
+    def convert(value):
+        if type(value) in plain:
+            return value
+        if value is not last[0]:
+            last[:] = value, field.get_db_prep_save(value, connection)
+        return last[1]
+
+    return convert

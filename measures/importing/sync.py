@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -467,6 +468,7 @@ class _Diff:
         ]
         closed_until = ReportingRound.closed_until(plan) if plan.pk else None
         suggested = _Suggestions()
+        entered_at = timezone.now()  # one moment for the import's updates
         for kind, parsed, row in targets:
             if not parsed.status:
                 continue
@@ -498,6 +500,7 @@ class _Diff:
                     category=suggested[parsed.status] or "",
                     category_confirmed=False,
                     source=StatusUpdate.Source.IMPORT,
+                    entered_at=entered_at,
                 )
             )
 
