@@ -29,6 +29,11 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+
+# As Django's test runner does: DEBUG's log of every query is not what an import costs.
+settings.DEBUG = False
+
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
