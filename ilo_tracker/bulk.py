@@ -2,7 +2,7 @@
 PostgreSQL and executemany on SQLite.
 
 Django's `bulk_create` runs every value of every row through its SQL compiler, which costs
-several times what the database does with the rows (docs/performance.md, the importer).
+several times what the database does with the rows (docs/importing.md, "Limits and speed").
 These write the same rows without signals, as `bulk_create` does; call them inside the
 transaction that needs the rows.
 """
@@ -66,6 +66,8 @@ def insert(model, fields, rows):
     quote = connection.ops.quote_name
     convert = [_converter(field, connection) for field in fields]
     rows = [[to_db(value) for to_db, value in zip(convert, row, strict=True)] for row in rows]
+    if not rows:
+        return
     table = quote(model._meta.db_table)
     columns = ", ".join(quote(field.column) for field in fields)
     with connection.cursor() as cursor:
