@@ -39,6 +39,7 @@ class How:
 
 
 _UNSAID = How()
+# Rows per bulk_update statement, whose CASE for each field grows with the rows.
 _UPDATE_BATCH = 500
 _how = contextvars.ContextVar("audit_how", default=None)
 
@@ -158,7 +159,8 @@ def bulk_m2m_history(model, pks):
     """Record the rows `pks` of `model` as changed, with their many-to-many links as they are.
 
     For links written in bulk (`ilo_tracker.bulk.insert`, a filtered `delete()`), which send
-    no m2m_changed signal. Three queries per many-to-many field, whatever the number of rows.
+    no m2m_changed signal. Three queries, and two per many-to-many field, whatever the number
+    of rows.
     """
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
