@@ -7,7 +7,6 @@ These write the same rows without signals, as `bulk_create` does; call them insi
 transaction that needs the rows.
 """
 
-from functools import partial
 from operator import attrgetter
 
 from django.db import connections, router
@@ -21,14 +20,14 @@ def create(model, objs):
     for obj, pk in zip(objs, reserve_ids(model, len(objs)), strict=True):
         obj.pk = pk
     fields = model._meta.concrete_fields
+    values = attrgetter(*[field.attname for field in fields])
     # Only a few fields (auto_now, files) have a pre_save of their own; the rest are read.
-    values = [
-        attrgetter(field.attname)
-        if type(field).pre_save is Field.pre_save
-        else partial(field.pre_save, add=True)
-        for field in fields
-    ]
-    insert(model, fields, ([value(obj) for value in values] for obj in objs))
+    own = [(i, f) for i, f in enumerate(fields) if type(f).pre_save is not Field.pre_save]
+    rows = [list(values(obj)) for obj in objs]
+    for row, obj in zip(rows, objs, strict=True):
+        for i, field in own:
+            row[i] = field.pre_save(obj, True)
+    insert(model, fields, rows)
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
 
@@ -64,20 +63,26 @@ def insert(model, fields, rows):
     """Insert `rows`, each the Python values of `fields` (fields of `model`) in that order."""
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
-    convert = [_converter(field, connection) for field in fields]
-    rows = [[to_db(value) for to_db, value in zip(convert, row, strict=True)] for row in rows]
+    rows = list(rows)
     if not rows:
         return
+    # Column by column: most hold only values the driver takes as they are.
+    columns = list(zip(*rows, strict=True))
+    for i, field in enumerate(fields):
+        if not {type(value) for value in columns[i]} <= _plain_values(field):
+            convert = _converter(field, connection)
+            columns[i] = [convert(value) for value in columns[i]]
+    rows = list(zip(*columns, strict=True))
     table = quote(model._meta.db_table)
-    columns = ", ".join(quote(field.column) for field in fields)
+    names = ", ".join(quote(field.column) for field in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
             placeholders = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
 
 
 # Columns whose values, when None, str, int or bool, the drivers store as they are.
@@ -98,13 +103,16 @@ _PLAIN_COLUMNS = {
 _PLAIN_VALUES = {str, int, bool, type(None)}
 
 
-def _converter(field, connection):
-    """What turns a value of `field` into what the driver takes: the value itself in plain
-    columns, where Django's `get_db_prep_save` (a few calls per value) would change nothing."""
+def _plain_values(field):
+    """The types of values `field` stores as they are."""
     target = field.target_field if field.is_relation else field
-    plain = _PLAIN_VALUES if target.get_internal_type() in _PLAIN_COLUMNS else {type(None)}
-    # Dates and times repeat (one history date per import): the last one is converted once.
-    last = [object(), None]
+    return _PLAIN_VALUES if target.get_internal_type() in _PLAIN_COLUMNS else {type(None)}
+
+
+def _converter(field, connection):
+    """Django's conversion of a value of `field` for the driver, skipped where it changes
+    nothing; dates and times repeat (one history date per import), the last is kept."""
+    plain, last = _plain_values(field), [object(), None]
 
     def convert(value):
         if type(value) in plain:
