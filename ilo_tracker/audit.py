@@ -16,8 +16,11 @@ from django.conf import settings
 from django.db import models
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from ilo_tracker import bulk
 
 
 class Source(models.TextChoices):
@@ -36,11 +39,18 @@ class How:
 
 
 _UNSAID = How()
+# Rows per bulk_update statement, whose CASE for each field grows with the rows.
+_UPDATE_BATCH = 500
 _how = contextvars.ContextVar("audit_how", default=None)
 
 
 def current():
     return _how.get() or _UNSAID
+
+
+def _acting_user():
+    user = current().user
+    return user if user is not None and user.is_authenticated else None
 
 
 @contextmanager
@@ -82,10 +92,7 @@ class AuditedRecords(HistoricalRecords):
         super().__init__(**kwargs)
 
     def get_history_user(self, instance):
-        user = current().user
-        if user is not None and user.is_authenticated:
-            return user
-        return super().get_history_user(instance)
+        return _acting_user() or super().get_history_user(instance)
 
     def m2m_changed(self, instance, action, attr, pk_set, reverse, model=None, **kwargs):
         if not reverse:
@@ -128,32 +135,77 @@ class AuditMiddleware:
             return self.get_response(request)
 
 
-def bulk_m2m_history(model, pks, batch_size=None):
+def bulk_create_with_history(model, objs):
+    """Save new rows in bulk (`ilo_tracker.bulk.create`) with a "+" record of each."""
+    bulk.create(model, objs)
+    bulk_history(model, objs, "+")
+
+
+def bulk_update_with_history(model, objs, fields):
+    """`bulk_update` of `fields` with a "~" record of each row."""
+    model._default_manager.bulk_update(objs, fields, batch_size=_UPDATE_BATCH)
+    bulk_history(model, objs, "~")
+
+
+def bulk_history(model, objs, history_type):
+    """Record the rows `objs` of `model` as created ("+") or changed ("~"), as they are in
+    memory: what simple-history's `bulk_history_create` writes, from tuples instead of
+    historical instances, and taking reason, user, source and batch from the `recorded` block."""
+    tracked = [field.attname for field in model.history.model.tracked_fields]
+    _write_history(model, [[getattr(obj, name) for name in tracked] for obj in objs], history_type)
+
+
+def bulk_m2m_history(model, pks):
     """Record the rows `pks` of `model` as changed, with their many-to-many links as they are.
 
-    For links written in bulk (`through.objects.bulk_create`, a filtered `delete()`), which send
-    no m2m_changed signal. Three queries per many-to-many field, whatever the number of rows.
+    For links written in bulk (`ilo_tracker.bulk.insert`, a filtered `delete()`), which send
+    no m2m_changed signal. Three queries, and two per many-to-many field, whatever the number
+    of rows.
     """
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
-    instances = list(model._default_manager.filter(pk__in=pks))
-    if not instances:
+    history = model.history.model
+    tracked = [field.attname for field in history.tracked_fields]
+    rows = list(model._default_manager.filter(pk__in=pks).values_list(*tracked))
+    if not rows:
         return
-    records = model.history.bulk_history_create(instances, update=True, batch_size=batch_size)
-    pk = model._meta.pk.attname
-    record_of = {getattr(record, pk): record.pk for record in records}
-    for field in model.history.model._history_m2m_fields:
+    ids = _write_history(model, rows, "~", with_ids=True)
+    key = tracked.index(model._meta.pk.attname)
+    record_of = {row[key]: history_id for row, history_id in zip(rows, ids, strict=True)}
+    for field in history._history_m2m_fields:
         through = field.remote_field.through
         snapshots = HistoricalRecords.m2m_models[field]
-        owner = field.m2m_field_name()
-        links = through.objects.filter(**{f"{owner}__in": record_of})
-        snapshots.objects.bulk_create(
-            [
-                snapshots(
-                    history_id=record_of[getattr(link, f"{owner}_id")],
-                    **{f.attname: getattr(link, f.attname) for f in through._meta.fields},
-                )
-                for link in links
-            ],
-            batch_size=batch_size,
+        owner = through._meta.get_field(field.m2m_field_name()).attname
+        columns = [f.attname for f in through._meta.concrete_fields]
+        links = through.objects.filter(**{f"{owner}__in": list(record_of)}).values_list(*columns)
+        bulk.insert(
+            snapshots,
+            [snapshots._meta.get_field("history")]
+            + [snapshots._meta.get_field(f.name) for f in through._meta.concrete_fields],
+            [(record_of[link[columns.index(owner)]], *link) for link in links],
         )
+
+
+def _write_history(model, rows, history_type, with_ids=False):
+    """Insert a historical record of `model` per row of tracked values; their keys if asked."""
+    if not rows or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return []
+    history = model.history.model
+    user = _acting_user()
+    given = {
+        "history_date": timezone.now(),
+        "history_type": history_type,
+        "history_user_id": user.pk if user else None,
+        "history_change_reason": current().reason or None,
+    }
+    tracked = [history._meta.get_field(field.name) for field in history.tracked_fields]
+    others = [f for f in history._meta.concrete_fields if f not in tracked and not f.primary_key]
+    # The rest (history_source, history_batch) take their defaults, as when saved one by one.
+    same = [given[f.attname] if f.attname in given else f.get_default() for f in others]
+    fields, ids = tracked + others, []
+    if with_ids:
+        ids = bulk.reserve_ids(history, len(rows))
+        fields = [history._meta.pk, *fields]
+        rows = [[pk, *row] for pk, row in zip(ids, rows, strict=True)]
+    bulk.insert(history, fields, ([*row, *same] for row in rows))
+    return ids

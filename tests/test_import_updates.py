@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from ilo_tracker import bulk
 from measures.models import (
     ActionLine,
     DeadlineKind,
@@ -244,11 +245,15 @@ def test_an_error_while_writing_leaves_the_plan_as_it_was(tmp_path, monkeypatch)
     call_command("import_plan", str(FIXTURE), stdout=io.StringIO())
     before = snapshot()
 
-    def fail(*args, **kwargs):
-        raise RuntimeError("the database went away")
+    create = bulk.create
+
+    def fail(model, objs):
+        if model is StatusUpdate:
+            raise RuntimeError("the database went away")
+        create(model, objs)
 
     # Writing the status updates fails, after parts, questions and lines were written.
-    monkeypatch.setattr(StatusUpdate.objects, "bulk_create", fail)
+    monkeypatch.setattr(bulk, "create", fail)
     with pytest.raises(RuntimeError):
         call_command("import_plan", str(edited_gb279(tmp_path)), stdout=io.StringIO())
     assert snapshot() == before
