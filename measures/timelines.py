@@ -80,13 +80,24 @@ _PLAIN = str.maketrans(
 )
 
 
+class _Unmarked(dict):
+    """`str.translate` table dropping combining marks and making _PLAIN's replacements, filled
+    as characters are met: one C-level pass per text instead of a Python test per character."""
+
+    def __missing__(self, code):
+        self[code] = None if unicodedata.combining(chr(code)) else _PLAIN.get(code, code)
+        return self[code]
+
+
+_UNMARKED = _Unmarked()
+
+
 def fold(text: str) -> str:
     """Lower-case, accent-free text with plain apostrophes and dashes, for matching."""
     # Casefold between two decompositions so that no case variant of a character folds
     # differently (e.g. the Kelvin sign, or "ẞ" against "ß").
     text = unicodedata.normalize("NFKD", text.translate(_PLAIN)).casefold()
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in text if not unicodedata.combining(char)).translate(_PLAIN)
+    return unicodedata.normalize("NFKD", text).translate(_UNMARKED)
 
 
 def _words(*alternatives: str) -> re.Pattern:

@@ -1,3 +1,5 @@
+import sys
+import unicodedata
 from datetime import date
 
 import pytest
@@ -12,6 +14,7 @@ from measures.timelines import (
     ONGOING,
     UNREAD,
     Deadline,
+    fold,
     read_date,
     read_timeline,
 )
@@ -329,3 +332,14 @@ def test_the_plan_start_only_dates_what_says_immediately(text):
 )
 def test_read_date_takes_a_day_or_the_first_of_a_month(text, day):
     assert read_date(text) == day
+
+
+def test_fold_leaves_no_mark_and_no_capital_in_any_character():
+    """Every code point, as a search would meet it: no accent, no upper case, no typographic
+    apostrophe or dash survives, and a letter's base is kept ("É" → "e", "ﬁ" → "fi")."""
+    text = "".join(chr(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF)
+    folded = fold(text)
+    assert not any(unicodedata.combining(char) for char in folded)
+    assert folded == folded.casefold()
+    assert not set("\u2019\u2013\u2014\u0153") & set(folded)
+    assert fold("Élaboré ﬁnalisé – l’OIT") == "elabore finalise - l'oit"
