@@ -3,6 +3,7 @@ on PostgreSQL and executemany on SQLite give the same rows and the same audit tr
 Django's `bulk_create` and simple-history's own bulk records."""
 
 import datetime
+import gc
 
 import pytest
 from django.utils import timezone
@@ -153,3 +154,19 @@ def test_a_row_created_with_history_then_linked_in_bulk_has_both_records(
     assert not created.outputs.exists()
     assert set(linked.outputs.values_list("output_id", flat=True)) == {o.pk for o in outputs}
     assert {created.history_user, linked.history_user} == {admin_user}
+
+
+def test_the_garbage_collector_runs_again_after_bulk_work_even_when_it_fails():
+    """Imports pause the cyclic collector (it walks every new row again and again); a refused
+    file must not leave the server process without it."""
+    with pytest.raises(ValueError), bulk.paused_gc():
+        assert not gc.isenabled()
+        raise ValueError("refused")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with bulk.paused_gc():
+            pass
+        assert not gc.isenabled()  # it was off before: left off
+    finally:
+        gc.enable()

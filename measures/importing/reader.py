@@ -14,6 +14,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from ilo_tracker import bulk
 from measures.timelines import fold
 
 from .headers import (
@@ -70,6 +71,7 @@ class _Row:
     spans: dict[str, int]  # kind -> last row of a cell merged down from this row
 
 
+@bulk.paused_gc()
 def read_plan(
     data: bytes, filename: str, symbol: str = "", plan_date: date | None = None
 ) -> ParsedPlan:

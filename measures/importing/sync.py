@@ -57,6 +57,7 @@ STAGES = (
 )
 
 
+@bulk.paused_gc()
 def diff(parsed: ParsedPlan, *, delete_missing=False) -> Changes:
     """What importing `parsed` would do, and the writes that do it; writes nothing and leaves
     `parsed` as it is."""
@@ -81,6 +82,7 @@ def import_plan(parsed: ParsedPlan, *, delete_missing=False, progress=None, batc
     return changes
 
 
+@bulk.paused_gc()
 def apply(changes: Changes, progress=None, batch=None):
     """Make the writes `diff` planned, in one transaction, with bulk operations, each
     recorded in the audit trail (as part of `batch`, the import, when given)."""
