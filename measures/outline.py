@@ -111,6 +111,9 @@ class Line:
     is_overdue: bool
     is_due_soon: bool
     question: "QuestionNode" = field(repr=False, default=None)
+    # The line's own newest update, even when its question's is newer; read only when asked
+    # (`plan_outline(own_updates=True)`): the Excel writer exports each target's own text.
+    own_update: Status | None = None
 
     @property
     def own_status(self):
@@ -163,22 +166,23 @@ def question_pages(plan, lines_per_page):
     return [*pages, page]
 
 
-def plan_outline(plan, as_of, questions=None):
-    """The plan's parts, its questions (or only `questions`, a page of them) and their lines.
+def plan_outline(plan, as_of, questions=None, own_updates=False):
+    """The plan's parts, its questions (or only `questions`, a page of them) and their lines;
+    with `own_updates`, each line's own newest update as well (`Line.own_update`).
 
     Five queries: parts, questions with their status, lines with status and marks, units,
     and the updates those statuses are.
     """
     questions = Question.objects.filter(part__plan=plan) if questions is None else questions
     questions = list(questions.with_status_as_of(as_of).order_by("part__order", "order"))
-    lines = _lines(
-        ActionLine.objects.filter(question__in=[q.pk for q in questions]).select_related(
-            "question"
-        ),
-        as_of,
-    )
+    lines = ActionLine.objects.filter(question__in=[q.pk for q in questions])
+    if own_updates:
+        lines = lines.with_own_update_as_of(as_of)
+    lines = _lines(lines.select_related("question"), as_of)
     statuses = statuses_by_id(
-        [q.status_update_id for q in questions] + [line.status_update_id for line in lines]
+        [q.status_update_id for q in questions]
+        + [line.status_update_id for line in lines]
+        + [getattr(line, "own_update_id", None) for line in lines]
     )
     parts = {part.pk: PartNode(part) for part in plan.parts.all()}
     nodes = {}
@@ -258,5 +262,6 @@ def _attach_lines(lines, nodes, statuses):
                 is_overdue=line.is_overdue,
                 is_due_soon=line.is_due_soon,
                 question=node,
+                own_update=statuses.get(getattr(line, "own_update_id", None)),
             )
         )
