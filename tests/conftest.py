@@ -124,13 +124,16 @@ def new_page(browser, live_server):
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
     """SQLite tests use a file, not memory: a real task worker process can open it too
-    (tests/test_faults.py). It costs no measurable time; PostgreSQL needs nothing."""
+    (tests/test_faults.py). Commits skip fsync, as the suite's PostgreSQL runs with
+    fsync=off (bin/with-postgres): a throwaway database need not survive a power cut, and
+    each fsync costs ~25 ms here, once per commit of every transactional test and flush."""
     from django.conf import settings
 
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("sqlite3"):
         path = tmp_path_factory.mktemp("db") / "test.sqlite3"
         database.setdefault("TEST", {})["NAME"] = str(path)
+        database.setdefault("OPTIONS", {})["init_command"] = "PRAGMA synchronous=OFF"
 
 
 @pytest.fixture
