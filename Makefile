@@ -66,7 +66,10 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run -v1
 
-test: system-test-packages install assets messages static lint test-sqlite test-postgres
+# The two databases' runs side by side, each one's output printed whole when it ends: much of
+# a run waits on its servers, task workers and browser, which the other run fills.
+test: system-test-packages install assets messages static lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 	@echo "All checks and both test runs passed."
 
 test-sqlite:

@@ -290,6 +290,14 @@ class ActionLineQuerySet(models.QuerySet):
             .annotate(is_overdue=_flag(overdue_condition(as_of)))
         )
 
+    def with_own_update_as_of(self, as_of):
+        """Annotate each line with its own newest cleared update on or before `as_of`, even
+        when its whole question's is newer: `own_update_id`."""
+        updates = StatusUpdate.objects.cleared().filter(
+            action_line=OuterRef("pk"), as_of__lte=as_of
+        )
+        return self.annotate(own_update_id=Subquery(updates.newest_first().values("pk")[:1]))
+
     def with_status_columns(self):
         """On lines annotated by `with_status_as_of`: their status's category, date and
         narrative as columns, for readers that serialise rows as they come (the API)."""

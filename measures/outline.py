@@ -135,6 +135,9 @@ class Line:
     is_due_soon: bool
     mark: Badge | None  # "Overdue" or "Due soon"
     question: "QuestionNode" = field(repr=False, default=None)
+    # The line's own newest update, even when its question's is newer; read only when asked
+    # (`plan_outline(own_updates=True)`): the Excel writer exports each target's own text.
+    own_update: Status | None = None
 
     @property
     def own_status(self):
@@ -187,17 +190,23 @@ def question_pages(plan, lines_per_page):
     return [*pages, page]
 
 
-def plan_outline(plan, as_of, questions=None):
-    """The plan's parts, its questions (or only `questions`, a page of them) and their lines.
+def plan_outline(plan, as_of, questions=None, own_updates=False):
+    """The plan's parts, its questions (or only `questions`, a page of them) and their lines;
+    with `own_updates`, each line's own newest update as well (`Line.own_update`).
 
     Five queries: parts, questions with their status, lines with status and marks, units,
     and the updates those statuses are.
     """
     questions = Question.objects.filter(part__plan=plan) if questions is None else questions
     questions = list(questions.with_status_as_of(as_of).order_by("part__order", "order"))
-    lines = _lines(ActionLine.objects.filter(question__in=[q.pk for q in questions]), as_of)
+    lines = ActionLine.objects.filter(question__in=[q.pk for q in questions])
+    if own_updates:
+        lines = lines.with_own_update_as_of(as_of)
+    lines = _lines(lines, as_of, fields=["own_update_id"] if own_updates else [])
     statuses = statuses_by_id(
-        [q.status_update_id for q in questions] + [line.status_update_id for line in lines]
+        [q.status_update_id for q in questions]
+        + [line.status_update_id for line in lines]
+        + [getattr(line, "own_update_id", None) for line in lines]
     )
     parts = {part.pk: PartNode(part) for part in plan.parts.all()}
     nodes = {}
@@ -259,8 +268,9 @@ _LINE_FIELDS = [
 ]
 
 
-def _lines(queryset, as_of, page=slice(None)):
-    rows = queryset.with_marks_as_of(as_of).in_print_order().values_list(*_LINE_FIELDS, named=True)
+def _lines(queryset, as_of, page=slice(None), fields=()):
+    rows = queryset.with_marks_as_of(as_of).in_print_order()
+    rows = rows.values_list(*_LINE_FIELDS, *fields, named=True)
     return list(rows[page])
 
 
@@ -296,5 +306,6 @@ def _attach_lines(lines, nodes, statuses):
                 is_due_soon=line.is_due_soon,
                 mark=overdue if line.is_overdue else due_soon if line.is_due_soon else None,
                 question=node,
+                own_update=statuses.get(getattr(line, "own_update_id", None)),
             )
         )

@@ -7,8 +7,9 @@ import time_machine
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import transaction
 
-from measures.models import Unit
+from measures.models import Plan, Unit
 from measures.policy import MANAGERS_GROUP, STAFF_GROUP
 from reports import documents
 from tests.factories import (
@@ -17,6 +18,7 @@ from tests.factories import (
     make_plan,
     make_user,
 )
+from tests.plan_workbooks import import_fixture
 
 
 def pytest_configure(config):
@@ -132,13 +134,16 @@ def new_page(browser, live_server):
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
     """SQLite tests use a file, not memory: a real task worker process can open it too
-    (tests/test_faults.py). It costs no measurable time; PostgreSQL needs nothing."""
+    (tests/test_faults.py). Commits skip fsync, as the suite's PostgreSQL runs with
+    fsync=off (bin/with-postgres): a throwaway database need not survive a power cut, and
+    each fsync costs ~25 ms here, once per commit of every transactional test and flush."""
     from django.conf import settings
 
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("sqlite3"):
         path = tmp_path_factory.mktemp("db") / "test.sqlite3"
         database.setdefault("TEST", {})["NAME"] = str(path)
+        database.setdefault("OPTIONS", {})["init_command"] = "PRAGMA synchronous=OFF"
 
 
 @pytest.fixture
@@ -160,6 +165,25 @@ def signed_in(client, staff_user):
 @pytest.fixture
 def gb279(db):
     return build_gb279_like(questions=2)
+
+
+@pytest.fixture(scope="module")
+def imported_gb279(django_db_setup, django_db_blocker):
+    """The id of the real GB.279/TC/2 plan of fixtures/, imported once for a whole module.
+
+    The import stands in a transaction rolled back after the module's last test; each test
+    still runs in a transaction of its own inside it, so what one test changes the next does
+    not see. Not for transactional tests (`live_server`): they do not run inside it.
+    """
+    with django_db_blocker.unblock():
+        module_transaction = transaction.atomic()
+        module_transaction.__enter__()
+        import_fixture("GB.279-TC-2.xlsx")
+        plan_id = Plan.objects.get(symbol="GB.279/TC/2").pk
+    yield plan_id
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        module_transaction.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -6,18 +6,22 @@ suite's kind: a SQLite file, or a database on the suite's PostgreSQL server (DAT
 `Secure`, which the standard library's cookie jar would not send over plain HTTP on loopback.
 """
 
+import atexit
+import functools
 import http.client
 import itertools
 import os
 import re
 import secrets
+import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,35 +73,64 @@ def run_python(env, code):
 
 @contextmanager
 def fresh_database(suite_url=None):
-    """The URL of a new migrated database of the suite's kind, dropped afterwards."""
+    """The URL of a new migrated database of the suite's kind, dropped afterwards.
+
+    Each is a copy of one database migrated once per process (`migrated_template`): the same
+    tables and rows as `migrate` makes, without running it again for every server.
+    """
     suite_url = suite_url if suite_url is not None else os.environ.get("DATABASE_URL", "")
+    template = migrated_template(suite_url)
     with tempfile.TemporaryDirectory(prefix="ilo-server-") as tmp:
         if suite_url.startswith("postgres"):
-            import psycopg
-
-            parts = urllib.parse.urlsplit(suite_url)
             name = f"ilo_server_{os.getpid()}_{next(_databases)}"
-            server = parts._replace(path="/postgres").geturl()
-            with psycopg.connect(server, autocommit=True) as admin:
-                admin.execute(f'CREATE DATABASE "{name}"')
+            _postgres(suite_url, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
             try:
-                url = parts._replace(path=f"/{name}").geturl()
-                manage({**os.environ, "DATABASE_URL": url}, "migrate", "--no-input", "-v0")
-                yield url
+                yield urllib.parse.urlsplit(suite_url)._replace(path=f"/{name}").geturl()
             finally:
-                with psycopg.connect(server, autocommit=True) as admin:
-                    admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+                _postgres(suite_url, f'DROP DATABASE "{name}" WITH (FORCE)')
         else:
-            url = f"sqlite:///{tmp}/ilo.sqlite3"
-            manage({**os.environ, "DATABASE_URL": url}, "migrate", "--no-input", "-v0")
-            yield url
+            shutil.copyfile(template, f"{tmp}/ilo.sqlite3")
+            yield f"sqlite:///{tmp}/ilo.sqlite3"
+
+
+@functools.cache
+def migrated_template(suite_url):
+    """A database migrated once, copied by `fresh_database`, removed when the process exits:
+    a PostgreSQL database's name on the suite's server, or a SQLite file's path."""
+    if suite_url.startswith("postgres"):
+        name = f"ilo_template_{os.getpid()}"
+        _postgres(suite_url, f'CREATE DATABASE "{name}"')
+        atexit.register(_postgres, suite_url, f'DROP DATABASE "{name}" WITH (FORCE)')
+        url = urllib.parse.urlsplit(suite_url)._replace(path=f"/{name}").geturl()
+        manage({**os.environ, "DATABASE_URL": url}, "migrate", "--no-input", "-v0")
+        return name
+    folder = tempfile.mkdtemp(prefix="ilo-template-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = f"{folder}/ilo.sqlite3"
+    manage({**os.environ, "DATABASE_URL": f"sqlite:///{path}"}, "migrate", "--no-input", "-v0")
+    return path
+
+
+def _postgres(suite_url, statement):
+    """Run `statement` on the suite's PostgreSQL server, outside any database of the app."""
+    import psycopg
+
+    server = urllib.parse.urlsplit(suite_url)._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(statement)
 
 
 @contextmanager
 def process(args, env, ready=None, timeout=60):
-    """A child process, stopped (SIGTERM, then SIGKILL) on leaving; `ready()` is awaited."""
+    """A child process, killed with its own children on leaving; `ready()` is awaited.
+
+    Nothing is left to finish by then, and a graceful stop of gunicorn and its workers takes
+    seconds each time.
+    """
     with tempfile.TemporaryFile() as log:
-        child = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        child = subprocess.Popen(
+            args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         try:
             deadline = time.monotonic() + timeout
             while ready is not None and not ready():
@@ -107,12 +140,9 @@ def process(args, env, ready=None, timeout=60):
                 time.sleep(0.1)
             yield child
         finally:
-            child.terminate()
-            try:
-                child.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
+            with suppress(ProcessLookupError):  # it died on its own: nothing left to kill
+                os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
 
 
 @contextmanager

@@ -52,9 +52,8 @@ def squeeze(text):
 
 
 @pytest.fixture
-def gb279(db):
-    import_fixture("GB.279-TC-2.xlsx")
-    return Plan.objects.get(symbol="GB.279/TC/2")
+def gb279(db, imported_gb279):
+    return Plan.objects.get(pk=imported_gb279)
 
 
 def test_the_gb279_annex_in_word_says_what_the_pdf_says_in_the_same_order(gb279):

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from measures.importing import read_plan, write_blank_template
-from measures.models import Plan, StatusUpdate
-from tests.factories import make_line, make_plan
+from measures.models import Clearance, Plan, StatusUpdate
+from tests.factories import make_line, make_plan, make_update
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 
@@ -74,6 +74,23 @@ def test_text_that_looks_like_a_formula_is_exported_as_text(db, tmp_path):
     cells = [cell for row in sheet.iter_rows() for cell in row if cell.value]
     assert "f" not in {cell.data_type for cell in cells}
     assert '=HYPERLINK("http://evil","clic")' in {cell.value for cell in cells}
+
+
+def test_each_line_keeps_its_own_text_under_a_newer_question_update_and_drafts_stay_out(
+    db, tmp_path
+):
+    plan = make_plan(symbol="GB.908/TC/1", lines=2, requires_clearance=True)
+    question = plan.parts.get().questions.get()
+    first, second = question.lines.all()
+    make_update(first, datetime.date(2000, 8, 1), narrative="Propre à la ligne")
+    make_update(question, datetime.date(2000, 8, 20), narrative="Toute la question")
+    make_update(
+        second, datetime.date(2000, 8, 25), narrative="Brouillon", clearance=Clearance.DRAFT
+    )
+    cells = {cell for row in export("GB.908/TC/1", tmp_path / "plan.xlsx") for cell in row}
+    assert {"Propre à la ligne", "Toute la question"} <= cells
+    assert "Etat des travaux au 20 août 2000" in cells
+    assert not any("Brouillon" in str(cell) for cell in cells)
 
 
 def test_unknown_plan_is_an_error(db, tmp_path):

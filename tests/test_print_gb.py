@@ -25,9 +25,8 @@ AUG_31 = datetime.date(2000, 8, 31)
 
 
 @pytest.fixture
-def gb279(db):
-    import_fixture("GB.279-TC-2.xlsx")
-    return Plan.objects.get(symbol="GB.279/TC/2")
+def gb279(db, imported_gb279):
+    return Plan.objects.get(pk=imported_gb279)
 
 
 def test_measures_report_of_the_35_overdue_lines_fits_in_8_pages(gb279, manager_user):

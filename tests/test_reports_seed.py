@@ -36,9 +36,15 @@ def workbook_paragraphs():
 
 
 @pytest.fixture
-def gb279(db):
-    import_fixture("GB.279-TC-2.xlsx")
-    return Plan.objects.get(symbol="GB.279/TC/2")
+def gb279(db, imported_gb279):
+    return Plan.objects.get(pk=imported_gb279)
+
+
+@pytest.fixture(scope="module")
+def gb279_pdf(imported_gb279, django_db_blocker):
+    """The GB.279 annex as printed, rendered once for the tests that only read it."""
+    with django_db_blocker.unblock():
+        return write_pdf(plan_annex(Plan.objects.get(pk=imported_gb279)))
 
 
 def running_text(content, symbol):
@@ -55,10 +61,9 @@ def running_text(content, symbol):
     return normalise(" ".join(pages))
 
 
-def test_every_question_line_timeline_and_status_of_the_annex_is_printed_once(gb279):
-    document = plan_annex(gb279)
-    assert document.body.layout == GB279
-    text = running_text(write_pdf(document), gb279.symbol)
+def test_every_question_line_timeline_and_status_of_the_annex_is_printed_once(gb279, gb279_pdf):
+    assert plan_annex(gb279).body.layout == GB279
+    text = running_text(gb279_pdf, gb279.symbol)
     questions, paragraphs = workbook_paragraphs()
     assert len(questions) == 24 and len(paragraphs["status"]) > 60
     source = " ".join([*questions, *(p for kind in paragraphs.values() for p in kind)])
@@ -71,8 +76,8 @@ def test_every_question_line_timeline_and_status_of_the_annex_is_printed_once(gb
             assert text.count(paragraph) == source.count(paragraph), (kind, paragraph)
 
 
-def test_every_page_carries_the_part_title_column_header_symbol_and_number(gb279):
-    content = write_pdf(plan_annex(gb279))
+def test_every_page_carries_the_part_title_column_header_symbol_and_number(gb279_pdf):
+    content = gb279_pdf
     pages = pdf_pages(content)
     assert len(pages) > 10
     for number, page in enumerate(pages, start=1):

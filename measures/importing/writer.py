@@ -5,20 +5,23 @@ read back unambiguously (one paragraph per line, or a whole-question cell whose 
 not number the lines); otherwise it takes one row per line, and whole-question cells a row of
 their own. Texts are cleaned of control characters and written as strings, never as formulas;
 superscripts ("87<sup>e</sup>") as rich text.
+
+The plan is read through `measures.outline`, as its pages read it, as of its latest cleared
+report; each line's status cell is its own newest text, not its question's.
 """
 
 import io
 import re
-from collections import defaultdict
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
 from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Font
 
-from measures.models import ActionLine, Question, StatusUpdate
+from measures.models import Question, StatusUpdate
+from measures.outline import plan_outline
 from measures.text import clean_text
 from outcomes.models import Output
 
@@ -71,35 +74,23 @@ def write_blank_template(language: str, as_of: date) -> bytes:
 
 
 def write_plan(plan) -> bytes:
-    parts = list(plan.parts.order_by("order"))
-    questions = defaultdict(list)
-    for question in (
-        Question.objects.filter(part__plan=plan)
-        .order_by("order")
-        .prefetch_related(
-            Prefetch(
-                "outputs",
-                queryset=Output.objects.with_framework().order_by(
-                    "outcome__framework__first_year", "outcome__order", "order"
-                ),
-            )
+    # The outline as of the plan's latest report, with each line's own newest text: a line's
+    # status may be its question's, but the round trip needs each target's own cell back.
+    as_of = latest_report_date(plan)
+    questions = Question.objects.filter(part__plan=plan).prefetch_related(
+        Prefetch(
+            "outputs",
+            queryset=Output.objects.with_framework().order_by(
+                "outcome__framework__first_year", "outcome__order", "order"
+            ),
         )
-    ):
-        questions[question.part_id].append(question)
-    lines = defaultdict(list)
-    units = {}
-    for line in (
-        ActionLine.objects.filter(question__part__plan=plan)
-        .order_by("order")
-        .prefetch_related("units")
-    ):
-        lines[line.question_id].append(line)
-        units[line.pk] = "; ".join(unit.code for unit in line.units.all())
-    status, as_of = _latest_status(plan)
+    )
+    outline = plan_outline(plan, as_of or date.min, questions, own_updates=True)
 
     layout = get_layout(plan.layout)
     language = plan.language if plan.language in layout.titles else "fr"
-    sheet = _Sheet(_titles(layout, language, as_of, units=any(units.values())))
+    has_units = any(line.units for line in outline.lines)
+    sheet = _Sheet(_titles(layout, language, as_of, units=has_units))
     sheet.merged(f"{plan.symbol} – {plan.title}", bold=True)
     if plan.date:
         # The 1st of a month is read back from the month alone, as the annexes write it.
@@ -109,16 +100,17 @@ def write_plan(plan) -> bytes:
         sheet.row += 1
     sheet.header()
     sentences = (layout.group_sentences or GROUPED_LAYOUT.group_sentences)[language]
-    for part in parts:
-        if part.title:
-            sheet.merged(part.title, bold=True)
+    for part in outline.parts:
+        if part.part.title:
+            sheet.merged(part.part.title, bold=True)
         run, run_key = [], None
-        for question in questions[part.pk]:
+        for node in part.questions:
+            question = node.question
             key = _group_key(question)
             if run and key != run_key:
                 _write_group(sheet, run, sentences)
                 run = []
-            for values in _question_rows(question, lines[question.pk], status, units):
+            for values in _question_rows(node):
                 sheet.values(values, bold=question.is_heading)
             if key:
                 run.append(question)
@@ -128,32 +120,31 @@ def write_plan(plan) -> bytes:
     return sheet.save()
 
 
-def _latest_status(plan):
-    """Each line's and question's latest narrative, and the latest as-of date among them."""
-    status, as_of = {}, None
-    updates = StatusUpdate.objects.cleared().of_plan(plan).order_by("as_of", "entered_at", "pk")
-    for line, question, day, narrative in updates.values_list(
-        "action_line_id", "question_id", "as_of", "narrative"
-    ):
-        status[("line", line) if line else ("question", question)] = narrative
-        as_of = day
-    return status, as_of
+def latest_report_date(plan):
+    """The latest as-of date of the plan's cleared updates, None before any."""
+    updates = StatusUpdate.objects.cleared().of_plan(plan)
+    return updates.aggregate(latest=Max("as_of"))["latest"]
 
 
-def _question_rows(question, lines, status, units):
+def _narrative(status):
+    return status.narrative if status else ""
+
+
+def _question_rows(node):
     """The question's rows, each a {column kind: text}."""
+    question, lines = node.question, node.lines
     first = f"{question.code} {question.title}".strip()
     if question.is_heading:
         return [{QUESTION: first}]
-    whole_status = status.get(("question", question.pk), "")
+    whole_status = _narrative(node.status)
     whole = {TIMELINE: question.timeline, STATUS: whole_status}
     if not lines:
         return [{QUESTION: first, LINES: question.context, **whole}]
     texts = [line.text for line in lines]
     own = {
         TIMELINE: [_one_paragraph(line.timeline) for line in lines],
-        STATUS: [_one_paragraph(status.get(("line", line.pk), "")) for line in lines],
-        UNITS: [units[line.pk] for line in lines],
+        STATUS: [_one_paragraph(_narrative(line.own_update)) for line in lines],
+        UNITS: ["; ".join(unit.code for unit in line.units) for line in lines],
     }
     if (
         all(is_bullet(text) for text in texts)
