@@ -50,7 +50,7 @@ def world(client, manager_user, pardev, program_unit, monkeypatch):
     monkeypatch.setattr("reports.views.write_pdf", lambda document, **kw: b"%PDF-stand-in")
     build_world(pardev, program_unit)
     line = ActionLine.objects.first()
-    make_update(line, datetime.date(2000, 8, 31))
+    update = make_update(line, datetime.date(2000, 8, 31))
     client.force_login(manager_user)
     plan = line.question.part.plan
     framework = make_framework()
@@ -59,6 +59,7 @@ def world(client, manager_user, pardev, program_unit, monkeypatch):
         "token_id": ApiToken.objects.create(user=manager_user, name="fuzz", digest="x" * 64).pk,
         "plan_id": plan.pk,
         "line_id": line.pk,
+        "update_id": update.pk,
         "round_id": ReportingRound.objects.create(plan=plan, as_of="2000-08-31").pk,
         "framework_id": framework.pk,
         "job_id": RenderJob.objects.create(

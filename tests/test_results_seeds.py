@@ -18,7 +18,7 @@ from tests.results_factories import measure
 pytestmark = pytest.mark.usefixtures("reference_data")
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "frameworks" / "tc-resources-1990-96.json"
-SEED_002 = Path(settings.BASE_DIR).parent.parent / "shared" / "seeds" / "002_68f408f35f0eb5dc.txt"
+SEED_002 = Path(settings.BASE_DIR).parent / "shared" / "seeds" / "002_68f408f35f0eb5dc.txt"
 
 
 def fixture_measurements():
