@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -19,6 +20,14 @@ from .tables import MeasuresTable
 PER_PAGE = 50
 
 
+class BoundedPaginator(Paginator):
+    """The table's pages, `?per_page=` kept from 1 to 200 rows: django-tables2 reads it from
+    the address as given, and a size of 0 or less would end in a 500."""
+
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        super().__init__(object_list, min(max(int(per_page), 1), 200), *args, **kwargs)
+
+
 def measures_table(request, paginate):
     """The filtered table configured by the request: its filters, sort order and page."""
     require(can_read_plans(request.user))
@@ -32,7 +41,9 @@ def measures_table(request, paginate):
 
 @login_required
 def measures(request):
-    filterset, table = measures_table(request, paginate={"per_page": PER_PAGE})
+    filterset, table = measures_table(
+        request, paginate={"per_page": PER_PAGE, "paginator_class": BoundedPaginator}
+    )
     return render(
         request,
         "reports/table/measures.html",

@@ -217,3 +217,21 @@ def test_suggested_status_is_marked_in_the_table(manager_client, world):
 def test_mine_shows_the_lines_of_the_users_units(client, staff_user, world):
     client.force_login(staff_user)
     assert shown(client, mine="1") == [world.l1]
+
+
+@pytest.mark.parametrize(
+    ("per_page", "page", "rows", "page_shown"),
+    # The world's 9 lines: size 0 means the table's own; -5 is one row a page; 2 rows a page
+    # make 5 pages, the last with one row; 9999 is at most 200.
+    [("0", "1", 9, 1), ("-5", "3", 1, 3), ("2", "99", 1, 5), ("9999", "1", 9, 1)],
+)
+def test_a_page_size_out_of_range_in_the_address_is_kept_within_bounds(
+    manager_client, world, per_page, page, rows, page_shown
+):
+    """An edited link (?per_page=0 or less, a page past the last) shows a page, never a
+    server error."""
+    response = manager_client.get(reverse("measures"), {"per_page": per_page, "page": page})
+    assert response.status_code == 200
+    table = response.context["table"]
+    assert table.paginator.count == 9
+    assert (len(table.paginated_rows), table.page.number) == (rows, page_shown)
