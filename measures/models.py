@@ -611,6 +611,11 @@ class StatusUpdate(models.Model):
         return f"{self.as_of}: {self.get_category_display() or '—'}"
 
     @property
+    def target_question(self):
+        """The question the update is about: its own, or its line's."""
+        return self.question or self.action_line.question
+
+    @property
     def is_suggested(self):
         return bool(self.category) and not self.category_confirmed
 

@@ -168,3 +168,23 @@ def test_the_clearance_page_runs_a_fixed_number_of_queries(
         page = client.get("/clearance/")
     shown = page.content.decode().count('name="updates"')
     assert shown == min(count, 100)
+
+
+def test_a_whole_question_update_is_listed_and_cleared_like_a_lines(
+    frozen_today, client, line, staff_user, focal_point
+):
+    """Submitted through the status form "about the whole question", it is listed with its
+    question's code and the "whole question" mark, and cleared from the page."""
+    client.force_login(staff_user)
+    post_status(client, line, "Pour toute la question", about="question")
+    update = StatusUpdate.objects.get(narrative="Pour toute la question")
+    assert (update.question, update.clearance) == (line.question, Clearance.SUBMITTED)
+    client.force_login(focal_point)
+    page = client.get("/clearance/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Pour toute la question" in html and "whole question" in html
+    assert line.question.code in html
+    client.post(f"/updates/{update.pk}/clear/", follow=True)
+    update.refresh_from_db()
+    assert (update.clearance, update.reviewed_by) == (Clearance.CLEARED, focal_point)
