@@ -112,16 +112,16 @@ def attach_statuses(lines):
     return lines
 
 
-def newest_statuses(as_of, line_ids, question_ids):
+def newest_statuses(as_of, lines, question_ids):
     """({line id: Status}, {question id: Status}): each line's and each whole question's own
-    newest cleared update on or before `as_of`, in one query.
+    newest cleared update on or before `as_of`, in one query. `lines`: ids, or a queryset.
 
     A line's status on the date is the newer of its own and its question's (`status_of`), as
     `ActionLine.objects.with_status_as_of` says in SQL.
     """
     updates = (
         StatusUpdate.objects.cleared()
-        .filter(Q(action_line_id__in=line_ids) | Q(question_id__in=question_ids), as_of__lte=as_of)
+        .filter(Q(action_line__in=lines) | Q(question__in=question_ids), as_of__lte=as_of)
         .newest_per_target()
         .values_list(*_STATUS_FIELDS, "action_line_id", "entered_at")
     )
@@ -154,11 +154,11 @@ class UnitLabel(NamedTuple):
         return self.code
 
 
-def units_of(line_ids):
-    """{line id: [UnitLabel, …]} in code order, as `line.units.all()` lists them, in one
-    query."""
+def units_of(lines):
+    """{line id: [UnitLabel, …]} of `lines` (ids, or a queryset of lines) in code order, as
+    `line.units.all()` lists them, in one query."""
     units = {}
-    links = ActionLine.units.through.objects.filter(actionline_id__in=line_ids)
+    links = ActionLine.units.through.objects.filter(actionline__in=lines)
     rows = links.order_by("unit__code").values_list("actionline_id", "unit__code", "unit__name")
     for line_id, code, name in rows:
         units.setdefault(line_id, []).append(UnitLabel(code, name))
@@ -252,17 +252,18 @@ def plan_outline(plan, as_of, questions=None):
     questions = Question.objects.filter(part__plan=plan) if questions is None else questions
     questions = list(questions.order_by("part__order", "order"))
     question_ids = [question.pk for question in questions]
+    # The page's lines as a subquery in the other queries: a few ids, not hundreds.
+    page_lines = ActionLine.objects.filter(question__in=question_ids)
     # Lines are put under their questions below: their order within each is enough.
-    lines = ActionLine.objects.filter(question_id__in=question_ids).order_by("order")
-    lines = list(lines.values_list(*_LINE_FIELDS, named=True))
-    of_lines, of_questions = newest_statuses(as_of, [line.pk for line in lines], question_ids)
+    lines = list(page_lines.order_by("order").values_list(*_LINE_FIELDS, named=True))
+    of_lines, of_questions = newest_statuses(as_of, page_lines.values("pk"), question_ids)
     parts = {part.pk: PartNode(part) for part in plan.parts.all()}
     nodes = {}
     for question in questions:
         node = QuestionNode(question, of_questions.get(question.pk))
         nodes[question.pk] = node
         parts[question.part_id].questions.append(node)
-    _attach_lines(lines, nodes, of_lines, as_of)
+    _attach_lines(lines, nodes, of_lines, units_of(page_lines.values("pk")), as_of)
     return PlanNode(plan, as_of, list(parts.values()))
 
 
@@ -277,7 +278,8 @@ def lines_outline(lines, as_of, page=slice(None)):
     question_ids = {line.question_id for line in lines}
     questions = Question.objects.filter(pk__in=question_ids).select_related("part__plan")
     questions = questions.in_bulk()
-    of_lines, of_questions = newest_statuses(as_of, [line.pk for line in lines], question_ids)
+    line_ids = [line.pk for line in lines]
+    of_lines, of_questions = newest_statuses(as_of, line_ids, question_ids)
     plans, parts, nodes = {}, {}, {}
     for line in lines:  # in print order: plans, parts and questions as they first come
         if line.question_id in nodes:
@@ -291,7 +293,7 @@ def lines_outline(lines, as_of, page=slice(None)):
             plans[part.plan_id].parts.append(parts[part.pk])
         nodes[question.pk] = QuestionNode(question, of_questions.get(question.pk))
         parts[part.pk].questions.append(nodes[question.pk])
-    _attach_lines(lines, nodes, of_lines, as_of)
+    _attach_lines(lines, nodes, of_lines, units_of(line_ids), as_of)
     return list(plans.values())
 
 
@@ -299,9 +301,8 @@ def lines_outline(lines, as_of, page=slice(None)):
 _LINE_FIELDS = ["pk", "question_id", "order", "text", "timeline", "due_date", "deadline_kind"]
 
 
-def _attach_lines(lines, nodes, own_statuses, as_of):
+def _attach_lines(lines, nodes, own_statuses, units, as_of):
     url = line_url_maker()
-    units = units_of([line.pk for line in lines])
     read_as, labels = gettext("read as %(date)s"), {}
     overdue_badge = Badge("overdue", gettext("Overdue"))
     due_soon_badge = Badge("due-soon", gettext("Due soon"))
