@@ -30,17 +30,29 @@ def status_badge(status):
 
 
 @register.simple_tag
-def plan_rows(lines, lang):
-    """The plan page's rows: line, units, deadline, and status with the line's own text."""
+def lines_table(lines, lang):
+    """A question's table on the plan page: line, units, deadline, and status with the line's
+    own text."""
     lang = _escape(lang)
     no_status = _no_status()
+    heads = "".join(
+        f'<th scope="col">{_escape(head)}</th>'
+        for head in [
+            gettext("Action line"),
+            gettext("Units"),
+            gettext("Deadline"),
+            gettext("Status"),
+        ]
+    )
+    rows = "\n".join(
+        f'<tr><td><a href="{_escape(line.url)}" lang="{lang}">{plan_text(line.text)}</a>'
+        f"</td><td>{_escape(line.unit_codes)}</td><td>{_deadline(line, lang)}</td>"
+        f"<td>{_status(line.status, narrative=True) or no_status}</td></tr>"
+        for line in lines
+    )
     return mark_safe(  # noqa: S308 - every value is escaped
-        "\n".join(
-            f'<tr><td><a href="{_escape(line.url)}" lang="{lang}">{plan_text(line.text)}</a>'
-            f"</td><td>{_escape(line.unit_codes)}</td><td>{_deadline(line, lang)}</td>"
-            f"<td>{_status(line.status, narrative=True) or no_status}</td></tr>"
-            for line in lines
-        )
+        f'<table class="lines">\n<thead><tr>{heads}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n'
+        "</table>"
     )
 
 
