@@ -1,5 +1,6 @@
-"""Pages against their own SQL: plan page (1,000 lines), My measures (2,000 lines), measures
-table (overdue, 10,000 lines) and the admin changelist, side by side, interleaved, medians.
+"""Pages against their own SQL: plan page (1,000 lines and 78 lines), My measures (2,000
+lines), measures table (overdue, 10,000 lines) and the admin changelist, side by side,
+interleaved, medians.
 
     .venv/bin/python benchmarks/readmodel_quick.py
     bin/with-postgres .venv/bin/python benchmarks/readmodel_quick.py
@@ -55,16 +56,17 @@ RUNS = int(os.environ.get("RUNS", 15))
 
 
 def build():
-    """10 plans × 100 questions × 10 lines, 5 updates a line and one a question."""
+    """10 plans × 100 questions × 10 lines, and one of 26 questions × 3 lines (the size of
+    GB.279/TC/2); 5 updates a line and one a question."""
     rng = random.Random(11)
     unit, other = Unit.objects.bulk_create([Unit(code="MINE", name="Mine"), Unit(code="X")])
     categories = StatusCategory.values
-    for p in range(PLANS):
+    for p, (question_count, line_count) in enumerate([(QUESTIONS, LINES)] * PLANS + [(26, 3)]):
         plan = Plan.objects.create(symbol=f"GB.{p}/B/1", title=f"Plan {p}")
         part = Part.objects.create(plan=plan, order=1, number="I", title="Partie I")
         questions = Question.objects.bulk_create(
             Question(part=part, order=q, code=f"{q}.", title=f"Question {q}")
-            for q in range(QUESTIONS)
+            for q in range(question_count)
         )
         lines = ActionLine.objects.bulk_create(
             ActionLine(
@@ -76,7 +78,7 @@ def build():
                 due_date=AS_OF + datetime.timedelta(days=rng.randint(-300, 300)),
             )
             for question in questions
-            for i in range(LINES)
+            for i in range(line_count)
         )
         ActionLine.units.through.objects.bulk_create(
             ActionLine.units.through(actionline=line, unit=unit if p < 2 else other)
@@ -106,7 +108,7 @@ def build():
     user.units.add(unit)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return user, Plan.objects.order_by("pk").first()
+    return user, Plan.objects.order_by("pk").first(), Plan.objects.order_by("pk").last()
 
 
 def page(client, url):
@@ -178,7 +180,7 @@ def compare(label, runs):
 
 def main():
     with throwaway_database():
-        user, plan = build()
+        user, plan, small = build()
         if connection.vendor == "postgresql" and os.environ.get("JIT") == "on":
             with connection.cursor() as cursor:
                 cursor.execute("SET jit = on")  # the settings turn it off; compare
@@ -192,6 +194,7 @@ def main():
         )
         for label, url in [
             ("plan page, 1,000 lines", f"/plans/{plan.pk}/?as_of={as_of}"),
+            ("plan page, 78 lines", f"/plans/{small.pk}/?as_of={as_of}"),
             ("My measures, 2,000 lines", "/"),
             ("measures table, overdue", f"/measures/?overdue=1&as_of={as_of}"),
         ]:

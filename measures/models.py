@@ -15,8 +15,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce, Length
+from django.db.models.functions import Coalesce, Length, RowNumber
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -246,6 +247,16 @@ def due_within_condition(days, as_of):
     return Q(deadline_kind=DeadlineKind.DATED, due_date__gte=as_of, due_date__lte=until) & _open()
 
 
+def line_marks(deadline_kind, due_date, category, as_of):
+    """(overdue, due soon) of one line whose status category on `as_of` is known ("" for
+    none): `overdue_condition` and `due_within_condition(DUE_SOON_DAYS)` for pages that read
+    the statuses themselves (`outline`). tests/test_line_marks.py holds them to the SQL."""
+    if deadline_kind != DeadlineKind.DATED or category in StatusCategory.closed():
+        return False, False
+    until = as_of + datetime.timedelta(days=DUE_SOON_DAYS)
+    return due_date < as_of, as_of <= due_date <= until
+
+
 def _flag(condition):
     return Case(When(condition, then=True), default=False, output_field=BooleanField())
 
@@ -289,14 +300,6 @@ class ActionLineQuerySet(models.QuerySet):
             .annotate(status_update_id=status("pk"))
             .annotate(is_overdue=_flag(overdue_condition(as_of)))
         )
-
-    def with_own_update_as_of(self, as_of):
-        """Annotate each line with its own newest cleared update on or before `as_of`, even
-        when its whole question's is newer: `own_update_id`."""
-        updates = StatusUpdate.objects.cleared().filter(
-            action_line=OuterRef("pk"), as_of__lte=as_of
-        )
-        return self.annotate(own_update_id=Subquery(updates.newest_first().values("pk")[:1]))
 
     def with_status_columns(self):
         """On lines annotated by `with_status_as_of`: their status's category, date and
@@ -455,6 +458,10 @@ class Clearance(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
+# Of two updates about the same line, the one that counts; ties on a date go to the last entered.
+NEWEST_FIRST = ("-as_of", "-entered_at", "-pk")
+
+
 class StatusUpdateQuerySet(models.QuerySet):
     def cleared(self):
         return self.filter(clearance=Clearance.CLEARED)
@@ -477,7 +484,15 @@ class StatusUpdateQuerySet(models.QuerySet):
         )
 
     def newest_first(self):
-        return self.order_by("-as_of", "-entered_at", "-pk")
+        return self.order_by(*NEWEST_FIRST)
+
+    def newest_per_target(self):
+        """The newest of these updates about each line and each whole question, by
+        `newest_first`: one scan of the updates, not a lookup per target."""
+        rank = Window(
+            RowNumber(), partition_by=["action_line_id", "question_id"], order_by=NEWEST_FIRST
+        )
+        return self.annotate(target_rank=rank).filter(target_rank=1).order_by()
 
     def about_line(self, line):
         """The updates that count for a line: its own and those about its whole question."""

@@ -10,12 +10,19 @@ import functools
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
 
-from .models import ActionLine, Question, StatusUpdate, deadline_label, status_label
+from .models import (
+    ActionLine,
+    Question,
+    StatusUpdate,
+    deadline_label,
+    line_marks,
+    status_label,
+)
 
 
 class Badge(NamedTuple):
@@ -49,6 +56,42 @@ class Status:
     dated: str  # "as of 31 Aug. 2000"
     narrative: str
     about_question: bool
+    entered_at: datetime.datetime | None = field(default=None, repr=False)
+
+    @property
+    def newness(self):
+        """Sorts as `StatusUpdate.newest_first` does, oldest first."""
+        return (self.as_of, self.entered_at, self.update_id)
+
+
+_STATUS_FIELDS = ["pk", "category", "category_confirmed", "as_of", "narrative", "question_id"]
+
+
+class _StatusMaker:
+    """Status objects from update rows of `_STATUS_FIELDS`, each badge made once a page."""
+
+    def __init__(self):
+        self.badges = {}
+        self.as_of_text = gettext("as of %(date)s")
+
+    def __call__(self, pk, category, confirmed, as_of, narrative, question_id):
+        is_suggested = bool(category) and not confirmed
+        key = (category, is_suggested)
+        if key not in self.badges:
+            label = status_label(category, confirmed)
+            css = f"status-{category or 'none'}{' suggested' if is_suggested else ''}"
+            self.badges[key] = Badge(css, label or gettext("No category"))
+        return Status(
+            update_id=pk,
+            category=category,
+            label=self.badges[key].label if category else "",
+            badge=self.badges[key],
+            is_suggested=is_suggested,
+            as_of=as_of,
+            dated=self.as_of_text % {"date": local_date(as_of)},
+            narrative=narrative,
+            about_question=question_id is not None,
+        )
 
 
 def statuses_by_id(update_ids):
@@ -56,30 +99,9 @@ def statuses_by_id(update_ids):
     ids = {pk for pk in update_ids if pk is not None}
     if not ids:
         return {}
-    badges, statuses = {}, {}
-    as_of_text = gettext("as of %(date)s")
-    fields = ["pk", "category", "category_confirmed", "as_of", "narrative", "question_id"]
-    for pk, category, confirmed, as_of, narrative, question_id in StatusUpdate.objects.filter(
-        pk__in=ids
-    ).values_list(*fields):
-        is_suggested = bool(category) and not confirmed
-        key = (category, is_suggested)
-        if key not in badges:
-            label = status_label(category, confirmed)
-            css = f"status-{category or 'none'}{' suggested' if is_suggested else ''}"
-            badges[key] = Badge(css, label or gettext("No category"))
-        statuses[pk] = Status(
-            update_id=pk,
-            category=category,
-            label=badges[key].label if category else "",
-            badge=badges[key],
-            is_suggested=is_suggested,
-            as_of=as_of,
-            dated=as_of_text % {"date": local_date(as_of)},
-            narrative=narrative,
-            about_question=question_id is not None,
-        )
-    return statuses
+    status = _StatusMaker()
+    rows = StatusUpdate.objects.filter(pk__in=ids).values_list(*_STATUS_FIELDS)
+    return {row[0]: status(*row) for row in rows}
 
 
 def attach_statuses(lines):
@@ -88,6 +110,40 @@ def attach_statuses(lines):
     for line in lines:
         line.status = statuses.get(line.status_update_id)
     return lines
+
+
+def newest_statuses(as_of, line_ids, question_ids):
+    """({line id: Status}, {question id: Status}): each line's and each whole question's own
+    newest cleared update on or before `as_of`, in one query.
+
+    A line's status on the date is the newer of its own and its question's (`status_of`), as
+    `ActionLine.objects.with_status_as_of` says in SQL.
+    """
+    # Ids, not a subquery of the lines: PostgreSQL then reads both indexes (a bitmap OR)
+    # instead of filtering every update through the subquery.
+    updates = (
+        StatusUpdate.objects.cleared()
+        .filter(Q(action_line__in=line_ids) | Q(question__in=question_ids), as_of__lte=as_of)
+        .newest_per_target()
+        .values_list(*_STATUS_FIELDS, "action_line_id", "entered_at")
+    )
+    status = _StatusMaker()
+    of_lines, of_questions = {}, {}
+    for *row, line_id, entered_at in updates:
+        made = status(*row)
+        made.entered_at = entered_at
+        if line_id is None:
+            of_questions[row[-1]] = made
+        else:
+            of_lines[line_id] = made
+    return of_lines, of_questions
+
+
+def status_of(own, of_question):
+    """A line's status: the newer of its own newest update and its question's."""
+    if own and of_question:
+        return max(own, of_question, key=lambda status: status.newness)
+    return own or of_question
 
 
 class UnitLabel(NamedTuple):
@@ -100,11 +156,11 @@ class UnitLabel(NamedTuple):
         return self.code
 
 
-def units_of(line_ids):
-    """{line id: [UnitLabel, …]} in code order, as `line.units.all()` lists them, in one
-    query."""
+def units_of(lines):
+    """{line id: [UnitLabel, …]} of `lines` (ids, or a queryset of lines) in code order, as
+    `line.units.all()` lists them, in one query."""
     units = {}
-    links = ActionLine.units.through.objects.filter(actionline_id__in=line_ids)
+    links = ActionLine.units.through.objects.filter(actionline__in=lines)
     rows = links.order_by("unit__code").values_list("actionline_id", "unit__code", "unit__name")
     for line_id, code, name in rows:
         units.setdefault(line_id, []).append(UnitLabel(code, name))
@@ -135,8 +191,8 @@ class Line:
     is_due_soon: bool
     mark: Badge | None  # "Overdue" or "Due soon"
     question: "QuestionNode" = field(repr=False, default=None)
-    # The line's own newest update, even when its question's is newer; read only when asked
-    # (`plan_outline(own_updates=True)`): the Excel writer exports each target's own text.
+    # The line's own newest update, even when its question's is newer: the Excel writer
+    # exports each target's own text.
     own_update: Status | None = None
 
     @property
@@ -190,31 +246,27 @@ def question_pages(plan, lines_per_page):
     return [*pages, page]
 
 
-def plan_outline(plan, as_of, questions=None, own_updates=False):
-    """The plan's parts, its questions (or only `questions`, a page of them) and their lines;
-    with `own_updates`, each line's own newest update as well (`Line.own_update`).
+def plan_outline(plan, as_of, questions=None):
+    """The plan's parts, its questions (or only `questions`, a page of them) and their lines.
 
-    Five queries: parts, questions with their status, lines with status and marks, units,
-    and the updates those statuses are.
+    Five queries: parts, questions, lines, units, and the updates that are the statuses.
     """
     questions = Question.objects.filter(part__plan=plan) if questions is None else questions
-    questions = list(questions.with_status_as_of(as_of).order_by("part__order", "order"))
-    lines = ActionLine.objects.filter(question__in=[q.pk for q in questions])
-    if own_updates:
-        lines = lines.with_own_update_as_of(as_of)
-    lines = _lines(lines, as_of, fields=["own_update_id"] if own_updates else [])
-    statuses = statuses_by_id(
-        [q.status_update_id for q in questions]
-        + [line.status_update_id for line in lines]
-        + [getattr(line, "own_update_id", None) for line in lines]
-    )
+    questions = list(questions.order_by("part__order", "order"))
+    question_ids = [question.pk for question in questions]
+    page_lines = ActionLine.objects.filter(question__in=question_ids)
+    # Lines are put under their questions below: their order within each is enough.
+    lines = list(page_lines.order_by("order").values_list(*_LINE_FIELDS, named=True))
+    line_ids = [line.pk for line in lines]
+    of_lines, of_questions = newest_statuses(as_of, line_ids, question_ids)
     parts = {part.pk: PartNode(part) for part in plan.parts.all()}
     nodes = {}
     for question in questions:
-        node = QuestionNode(question, statuses.get(question.status_update_id))
+        node = QuestionNode(question, of_questions.get(question.pk))
         nodes[question.pk] = node
         parts[question.part_id].questions.append(node)
-    _attach_lines(lines, nodes, statuses)
+    # The units by a subquery of the lines: a few ids to compile, not hundreds.
+    _attach_lines(lines, nodes, of_lines, units_of(page_lines.values("pk")), as_of)
     return PlanNode(plan, as_of, list(parts.values()))
 
 
@@ -222,20 +274,15 @@ def lines_outline(lines, as_of, page=slice(None)):
     """The plans, parts and questions of `lines` (a queryset), with those lines only, or with
     the `page` (a slice) of them in print order.
 
-    Four queries: lines with status and marks, units, their questions with parts, plans and
-    statuses, the updates.
+    Four queries: lines, units, their questions with parts and plans, the updates that are
+    the statuses.
     """
-    lines = _lines(lines, as_of, page)
-    questions = (
-        Question.objects.filter(pk__in={line.question_id for line in lines})
-        .select_related("part__plan")
-        .with_status_as_of(as_of)
-        .in_bulk()
-    )
-    statuses = statuses_by_id(
-        [q.status_update_id for q in questions.values()]
-        + [line.status_update_id for line in lines]
-    )
+    lines = list(lines.in_print_order().values_list(*_LINE_FIELDS, named=True)[page])
+    question_ids = {line.question_id for line in lines}
+    questions = Question.objects.filter(pk__in=question_ids).select_related("part__plan")
+    questions = questions.in_bulk()
+    line_ids = [line.pk for line in lines]
+    of_lines, of_questions = newest_statuses(as_of, line_ids, question_ids)
     plans, parts, nodes = {}, {}, {}
     for line in lines:  # in print order: plans, parts and questions as they first come
         if line.question_id in nodes:
@@ -247,39 +294,21 @@ def lines_outline(lines, as_of, page=slice(None)):
         if part.pk not in parts:
             parts[part.pk] = PartNode(part)
             plans[part.plan_id].parts.append(parts[part.pk])
-        nodes[question.pk] = QuestionNode(question, statuses.get(question.status_update_id))
+        nodes[question.pk] = QuestionNode(question, of_questions.get(question.pk))
         parts[part.pk].questions.append(nodes[question.pk])
-    _attach_lines(lines, nodes, statuses)
+    _attach_lines(lines, nodes, of_lines, units_of(line_ids), as_of)
     return list(plans.values())
 
 
 # What pages show of a line, read as plain rows: model instances cost more than the page.
-_LINE_FIELDS = [
-    "pk",
-    "question_id",
-    "order",
-    "text",
-    "timeline",
-    "due_date",
-    "deadline_kind",
-    "status_update_id",
-    "is_overdue",
-    "is_due_soon",
-]
+_LINE_FIELDS = ["pk", "question_id", "order", "text", "timeline", "due_date", "deadline_kind"]
 
 
-def _lines(queryset, as_of, page=slice(None), fields=()):
-    rows = queryset.with_marks_as_of(as_of).in_print_order()
-    rows = rows.values_list(*_LINE_FIELDS, *fields, named=True)
-    return list(rows[page])
-
-
-def _attach_lines(lines, nodes, statuses):
+def _attach_lines(lines, nodes, own_statuses, units, as_of):
     url = line_url_maker()
-    units = units_of([line.pk for line in lines])
     read_as, labels = gettext("read as %(date)s"), {}
-    overdue = Badge("overdue", gettext("Overdue"))
-    due_soon = Badge("due-soon", gettext("Due soon"))
+    overdue_badge = Badge("overdue", gettext("Overdue"))
+    due_soon_badge = Badge("due-soon", gettext("Due soon"))
     for line in lines:
         node = nodes[line.question_id]
         if line.due_date:
@@ -289,6 +318,10 @@ def _attach_lines(lines, nodes, statuses):
             if key not in labels:
                 labels[key] = str(deadline_label(*key))
             deadline = labels[key]
+        own = own_statuses.get(line.pk)
+        status = status_of(own, node.status)
+        category = status.category if status else ""
+        overdue, due_soon = line_marks(line.deadline_kind, line.due_date, category, as_of)
         line_units = units.get(line.pk, [])
         node.lines.append(
             Line(
@@ -301,11 +334,11 @@ def _attach_lines(lines, nodes, statuses):
                 deadline=deadline,
                 units=line_units,
                 unit_codes=", ".join(unit.code for unit in line_units),
-                status=statuses.get(line.status_update_id),
-                is_overdue=line.is_overdue,
-                is_due_soon=line.is_due_soon,
-                mark=overdue if line.is_overdue else due_soon if line.is_due_soon else None,
+                status=status,
+                is_overdue=overdue,
+                is_due_soon=due_soon,
+                mark=overdue_badge if overdue else due_soon_badge if due_soon else None,
                 question=node,
-                own_update=statuses.get(getattr(line, "own_update_id", None)),
+                own_update=own,
             )
         )

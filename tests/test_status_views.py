@@ -128,12 +128,13 @@ def build_plan(lines, unit):
 
 
 # Session, user, the user's groups (may publish?), plan, its pages of questions, parts, the
-# page's questions with their status, their lines with status and marks, the lines' units,
-# the updates those statuses are, rounds, the count awaiting the user's clearance, whether the
-# user clears updates (the navigation's link).
+# page's questions, their lines, the lines' units, each line's and question's newest update,
+# rounds, the count awaiting the user's clearance, whether the user clears updates (the
+# navigation's link).
 PLAN_PAGE_QUERIES = 13
-# Session, user, my lines' counts, the page of my lines, their units, their questions' status,
-# the updates, all plans, whether the user clears updates (the navigation's link).
+# Session, user, my lines' counts, the page of my lines, their units, their questions, each
+# line's and question's newest update, all plans, whether the user clears updates (the
+# navigation's link).
 HOME_QUERIES = 9
 
 

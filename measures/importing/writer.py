@@ -85,7 +85,7 @@ def write_plan(plan) -> bytes:
             ),
         )
     )
-    outline = plan_outline(plan, as_of or date.min, questions, own_updates=True)
+    outline = plan_outline(plan, as_of or date.min, questions)
 
     layout = get_layout(plan.layout)
     language = plan.language if plan.language in layout.titles else "fr"
