@@ -620,6 +620,13 @@ class StatusUpdate(models.Model):
                 name="update_question_newest_idx",
             ),
             models.Index(fields=["category"], name="update_category_idx"),
+            # The few updates awaiting clearance, counted on every plan page: without it the
+            # count reads every update.
+            models.Index(
+                fields=["action_line", "question"],
+                condition=Q(clearance=Clearance.SUBMITTED),
+                name="update_submitted_idx",
+            ),
         ]
 
     def __str__(self):
