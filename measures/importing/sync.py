@@ -38,7 +38,7 @@ from measures.models import (
     StatusUpdate,
     Unit,
 )
-from measures.suggest import suggest_status
+from measures.suggest import suggest_statuses
 from outcomes.models import Output
 
 from .changes import Changes, Missing
@@ -104,12 +104,15 @@ def apply(changes: Changes, progress=None, batch=None):
             Question, [question for question, _heading in writes.headings], ["heading"]
         )
         progress(STAGES[2])
+        # Keys set as plain values: the rows are new, no related object is cached to clear.
+        authored = {
+            "author_id": batch.user_id if batch else None,
+            "import_batch_id": batch.pk if batch else None,
+        }
         for update in writes.status_updates:
             # About a line or question created in this run: its key is known only now.
-            setattr(update, update._target_key, update._target.pk)
-        for update in writes.status_updates:
-            update.author = batch and batch.user
-            update.import_batch = batch
+            update.__dict__[update._target_key] = update._target.pk
+            update.__dict__.update(authored)
         bulk.create(StatusUpdate, writes.status_updates)
         for through, (_left, _right), gone, new in writes.links:
             for pair in gone:
@@ -178,14 +181,6 @@ def _status_update(target, key, **values):
     update = _make(StatusUpdate, **values)
     update._target, update._target_key = target, key
     return update
-
-
-class _Suggestions(dict):
-    """The suggested category of each narrative, worked out once per text."""
-
-    def __missing__(self, narrative):
-        self[narrative] = suggest_status(narrative)
-        return self[narrative]
 
 
 @dataclass
@@ -475,7 +470,6 @@ class _Diff:
             ("question", parsed, question) for parsed, question in questions
         ]
         closed_until = ReportingRound.closed_until(plan) if plan.pk else None
-        suggested = _Suggestions()
         entered_at = timezone.now()  # one moment for the import's updates
         for kind, parsed, row in targets:
             if not parsed.status:
@@ -505,12 +499,16 @@ class _Diff:
                     "action_line_id" if kind == "line" else "question_id",
                     as_of=parsed.as_of,
                     narrative=parsed.status,
-                    category=suggested[parsed.status] or "",
                     category_confirmed=False,
                     source=StatusUpdate.Source.IMPORT,
                     entered_at=entered_at,
                 )
             )
+        # The narratives searched all at once: one suggestion per text, a few calls in all.
+        updates = self.writes.status_updates
+        suggested = suggest_statuses(update.narrative for update in updates)
+        for update in updates:
+            update.category = suggested[update.narrative] or ""
 
     def find_outputs(self):
         """The outputs the file's items name, and the notes of questions with items naming
