@@ -95,8 +95,7 @@ def insert(model, fields, rows):
     columns = list(zip(*rows, strict=True))
     for i, field in enumerate(fields):
         if not {type(value) for value in columns[i]} <= _plain_values(field):
-            convert = _converter(field, connection)
-            columns[i] = [convert(value) for value in columns[i]]
+            columns[i] = _converted(field, connection, columns[i])
     rows = list(zip(*columns, strict=True))
     table = quote(model._meta.db_table)
     names = ", ".join(quote(field.column) for field in fields)
@@ -139,16 +138,17 @@ def _plain_values(field):
     return {type(None), plain} if plain else {type(None)}
 
 
-def _converter(field, connection):
-    """Django's conversion of a value of `field` for the driver, skipped where it changes
-    nothing; dates and times repeat (one history date per import), the last is kept."""
-    plain, last = _plain_values(field), [object(), None]
+def _converted(field, connection, values):
+    """Django's conversion of `values` of `field` for the driver, skipped where it changes
+    nothing and made once per distinct value: a column's dates, times and choices repeat
+    (one history date per import)."""
+    plain = _plain_values(field)
 
     def convert(value):
-        if type(value) in plain:
-            return value
-        if value is not last[0]:
-            last[:] = value, field.get_db_prep_save(value, connection)
-        return last[1]
+        return value if type(value) in plain else field.get_db_prep_save(value, connection)
 
-    return convert
+    try:
+        distinct = {value: convert(value) for value in set(values)}
+    except TypeError:  # unhashable values (JSON)
+        return [convert(value) for value in values]
+    return [distinct[value] for value in values]

@@ -135,6 +135,24 @@ def _updates_under(model, ids):
     return condition | Q(**{f"{question}__in": ids}) if question else condition
 
 
+def _match_lines(parsed, old):
+    """The existing line each parsed line (by index) updates: the same text first, wherever
+    it stands, in order; then the line at the same position, if still free."""
+    by_text = defaultdict(list)
+    for line in reversed(old):
+        by_text[line.text].append(line)
+    found = {}
+    for index, line in enumerate(parsed):
+        if same := by_text.get(line.text):
+            found[index] = same.pop()
+    used = {line.pk for line in found.values()}
+    for index in range(min(len(parsed), len(old))):
+        if index not in found and old[index].pk not in used:
+            found[index] = old[index]
+            used.add(old[index].pk)
+    return found
+
+
 class _Constructor:
     """Makes new rows of a model, filled in as `Model.__init__` fills them but without its
     work per field (no model an import writes has init signals): several times faster when
@@ -363,42 +381,29 @@ class _Diff:
         known = [question.pk for _, question in questions if question.pk]
         for line in ActionLine.objects.filter(question__in=known).order_by("question", "order"):
             existing[line.question_id].append(line)
-        matched, missing = [], []
+        matched, missing, created = [], [], 0
         for parsed_question, question in questions:
             old = existing.pop(question.pk, []) if question.pk else []
-            by_text = defaultdict(list)
-            for line in old:
-                by_text[line.text].append(line)
-            # Same text first, wherever it stands; then the same position.
-            found, used = {}, set()
-            for index, parsed in enumerate(parsed_question.lines):
-                line = next((x for x in by_text[parsed.text] if x.pk not in used), None)
-                if line is not None:
-                    found[index] = line
-                    used.add(line.pk)
-            for index in range(len(parsed_question.lines)):
-                if index not in found and index < len(old) and old[index].pk not in used:
-                    found[index] = old[index]
-                    used.add(old[index].pk)
+            found = _match_lines(parsed_question.lines, old)
             for order, parsed in enumerate(parsed_question.lines, start=1):
-                line = found.get(order - 1) or _new(ActionLine, question)
+                values = {"order": order, "text": parsed.text, "timeline": parsed.timeline}
                 deadline = {"deadline_kind": parsed.deadline.kind, "due_date": parsed.deadline.due}
-                if (
-                    parsed.deadline.kind == DeadlineKind.UNREAD
-                    and line.timeline == parsed.timeline
-                ):
-                    # A deadline a person set for a timeline the reader cannot read is kept.
-                    deadline = {}
-                self.assign(
-                    "lines",
-                    line,
-                    order=order,
-                    text=parsed.text,
-                    timeline=parsed.timeline,
-                    **deadline,
-                )
+                line = found.get(order - 1)
+                if line is None:
+                    line = _new(ActionLine, question, **values, **deadline)
+                    created += 1
+                else:
+                    if (
+                        parsed.deadline.kind == DeadlineKind.UNREAD
+                        and line.timeline == parsed.timeline
+                    ):
+                        # A deadline a person set for a timeline the reader cannot read is kept.
+                        deadline = {}
+                    self.assign("lines", line, **values, **deadline)
                 matched.append((parsed, line))
+            used = {line.pk for line in found.values()}
             missing += [line for line in old if line.pk not in used]
+        self.count("lines", "create", created)
         self.finish_level(ActionLine, "lines", [x for _, x in matched], missing, protected)
         return matched
 
