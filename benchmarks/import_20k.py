@@ -150,8 +150,18 @@ def first_import(workbook):
     """Read and import the file into a plan that does not exist yet, then roll back."""
     with transaction.atomic():
         changes = import_plan(read_plan(workbook, "bench.xlsx"))
+        check_deferred_constraints()
         transaction.set_rollback(True)
     return changes
+
+
+def check_deferred_constraints():
+    """Run the foreign key checks a commit would run. PostgreSQL defers them to the commit
+    (Django's foreign keys are DEFERRABLE INITIALLY DEFERRED) and a rollback skips them, yet
+    a real import pays for them: about a tenth of its time. SQLite checks as it inserts."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def side_by_side(workbook, runs=5):

@@ -11,6 +11,9 @@ postponed, delayed, not started, in progress, ongoing, completed, in that order.
 """
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from itertools import accumulate
 
 from measures.timelines import fold
 
@@ -35,12 +38,33 @@ _MOST_CAUTIOUS_FIRST = (
 
 
 def suggest_status(narrative: str) -> str | None:
-    text = fold(narrative)
-    found = set()
+    return suggest_statuses([narrative])[narrative]
+
+
+# Joins the narratives of a batch: not a word character nor a space, so no pattern matches
+# across it; folding leaves it as it is.
+_SEPARATOR = "\x1e"
+
+
+def suggest_statuses(narratives: Iterable[str]) -> dict[str, str | None]:
+    """The suggestion for each narrative. All are folded and searched as one text, a few
+    calls instead of a few per narrative: an import suggests for tens of thousands."""
+    narratives = list(dict.fromkeys(narratives))
+    folded = fold(_SEPARATOR.join(narratives)).split(_SEPARATOR)
+    if len(folded) != len(narratives):  # a narrative holds the separator
+        folded = [fold(narrative) for narrative in narratives]
+    text = _SEPARATOR.join(folded)
+    starts = [0, *accumulate(len(each) + 1 for each in folded[:-1])]
+    found = [set() for _narrative in narratives]
     for pattern, status, status_when_negated in _SIGNALS:
         for match in pattern.finditer(text):
-            found.add(status_when_negated if _is_negated(text, match.start()) else status)
-    return next((status for status in _MOST_CAUTIOUS_FIRST if status in found), None)
+            n = bisect_right(starts, match.start()) - 1
+            negated = _is_negated(folded[n], match.start() - starts[n])
+            found[n].add(status_when_negated if negated else status)
+    return {
+        narrative: next((status for status in _MOST_CAUTIOUS_FIRST if status in statuses), None)
+        for narrative, statuses in zip(narratives, found, strict=True)
+    }
 
 
 def _words(*alternatives: str) -> re.Pattern:

@@ -1,5 +1,5 @@
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from measures.models import StatusCategory
@@ -13,6 +13,7 @@ from measures.suggest import (
     POSTPONED,
     STATUSES,
     suggest_status,
+    suggest_statuses,
 )
 
 # Paragraphs of the "Etat des travaux au 31 août 2000" column of GB.279/TC/2, verbatim.
@@ -181,3 +182,63 @@ def test_any_text_gets_a_valid_status_or_none(text):
 @given(st.text())
 def test_case_does_not_change_the_suggestion(text):
     assert suggest_status(text.upper()) == suggest_status(text.lower())
+
+
+# Words of the rules and what sits around them: negations, lookbehind words ("un reporte",
+# "to complete"), clause ends, and the character an import's batch joins narratives with.
+FRAGMENTS = [
+    "Terminé",
+    "achevée",
+    "complete",
+    "Completed",
+    "commencé",
+    "started",
+    "en cours",
+    "continu",
+    "Reporté",
+    "reporte",
+    "retard",
+    "en retard",
+    "annulé",
+    "yet to",
+    "start",
+    "pas",
+    "not",
+    "n'ont",
+    "no",
+    "sin",
+    "iniciar",
+    "un",
+    "el",
+    "to",
+    "will",
+    "de",
+    " ",
+    "  ",
+    ".",
+    ",",
+    "\n",
+    "-",
+    "(",
+    "\x1e",
+    "é",
+    "\u0301",
+    "A",
+]
+narrative = st.one_of(
+    st.lists(st.sampled_from(FRAGMENTS), max_size=4).map("".join),
+    st.text(max_size=30),
+    st.sampled_from([text for text, _status in GB_279_TC_2 + FRENCH + ENGLISH + SPANISH]),
+)
+
+
+@settings(max_examples=500)
+@given(st.lists(narrative, max_size=8))
+@example(["Rien n'a été", "achevé"])
+@example(["Activities have yet to", "start"])
+@example(["un", "reporte"])
+@example(["Pas \x1e encore", "achevé", "Terminé\x1e"])
+def test_narratives_suggested_together_get_what_each_gets_alone(narratives):
+    # An import suggests for all its narratives at once: none may change another's suggestion
+    # (a negation ending one narrative, a word starting the next...).
+    assert suggest_statuses(narratives) == {text: suggest_status(text) for text in narratives}

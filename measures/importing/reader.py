@@ -9,6 +9,7 @@ starts a group of output items.
 """
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -448,6 +449,9 @@ class _Reader:
     def spread(self, question, rows, kind):
         """One paragraph per line of its row goes to each line; otherwise to the whole question."""
         whole, previous = [], None
+        lines_of = defaultdict(list)  # the lines each row starts
+        for line in question.lines:
+            lines_of[line.sheet, line.row].append(line)
         for row in rows:
             paragraphs = []
             for text in row.cells.get(kind, []):
@@ -467,11 +471,7 @@ class _Reader:
                 previous = text
             if not paragraphs:
                 continue
-            own = [
-                line
-                for line in question.lines
-                if (line.sheet, line.row) == (row.sheet, row.number)
-            ]
+            own = lines_of[row.sheet, row.number]
             if kind == UNITS and kind in row.spans:
                 # A units cell merged down over rows: every line of those rows.
                 for line in question.lines:

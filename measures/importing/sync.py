@@ -38,7 +38,7 @@ from measures.models import (
     StatusUpdate,
     Unit,
 )
-from measures.suggest import suggest_status
+from measures.suggest import suggest_statuses
 from outcomes.models import Output
 
 from .changes import Changes, Missing
@@ -104,12 +104,15 @@ def apply(changes: Changes, progress=None, batch=None):
             Question, [question for question, _heading in writes.headings], ["heading"]
         )
         progress(STAGES[2])
+        # Keys set as plain values: the rows are new, no related object is cached to clear.
+        authored = {
+            "author_id": batch.user_id if batch else None,
+            "import_batch_id": batch.pk if batch else None,
+        }
         for update in writes.status_updates:
             # About a line or question created in this run: its key is known only now.
-            setattr(update, update._target_key, update._target.pk)
-        for update in writes.status_updates:
-            update.author = batch and batch.user
-            update.import_batch = batch
+            update.__dict__[update._target_key] = update._target.pk
+            update.__dict__.update(authored)
         bulk.create(StatusUpdate, writes.status_updates)
         for through, (_left, _right), gone, new in writes.links:
             for pair in gone:
@@ -130,6 +133,24 @@ def _updates_under(model, ids):
     )
     condition = Q(**{f"{line}__in": ids})
     return condition | Q(**{f"{question}__in": ids}) if question else condition
+
+
+def _match_lines(parsed, old):
+    """The existing line each parsed line (by index) updates: the same text first, wherever
+    it stands, in order; then the line at the same position, if still free."""
+    by_text = defaultdict(list)
+    for line in reversed(old):
+        by_text[line.text].append(line)
+    found = {}
+    for index, line in enumerate(parsed):
+        if same := by_text.get(line.text):
+            found[index] = same.pop()
+    used = {line.pk for line in found.values()}
+    for index in range(min(len(parsed), len(old))):
+        if index not in found and old[index].pk not in used:
+            found[index] = old[index]
+            used.add(old[index].pk)
+    return found
 
 
 class _Constructor:
@@ -178,14 +199,6 @@ def _status_update(target, key, **values):
     update = _make(StatusUpdate, **values)
     update._target, update._target_key = target, key
     return update
-
-
-class _Suggestions(dict):
-    """The suggested category of each narrative, worked out once per text."""
-
-    def __missing__(self, narrative):
-        self[narrative] = suggest_status(narrative)
-        return self[narrative]
 
 
 @dataclass
@@ -368,42 +381,29 @@ class _Diff:
         known = [question.pk for _, question in questions if question.pk]
         for line in ActionLine.objects.filter(question__in=known).order_by("question", "order"):
             existing[line.question_id].append(line)
-        matched, missing = [], []
+        matched, missing, created = [], [], 0
         for parsed_question, question in questions:
             old = existing.pop(question.pk, []) if question.pk else []
-            by_text = defaultdict(list)
-            for line in old:
-                by_text[line.text].append(line)
-            # Same text first, wherever it stands; then the same position.
-            found, used = {}, set()
-            for index, parsed in enumerate(parsed_question.lines):
-                line = next((x for x in by_text[parsed.text] if x.pk not in used), None)
-                if line is not None:
-                    found[index] = line
-                    used.add(line.pk)
-            for index in range(len(parsed_question.lines)):
-                if index not in found and index < len(old) and old[index].pk not in used:
-                    found[index] = old[index]
-                    used.add(old[index].pk)
+            found = _match_lines(parsed_question.lines, old)
             for order, parsed in enumerate(parsed_question.lines, start=1):
-                line = found.get(order - 1) or _new(ActionLine, question)
+                values = {"order": order, "text": parsed.text, "timeline": parsed.timeline}
                 deadline = {"deadline_kind": parsed.deadline.kind, "due_date": parsed.deadline.due}
-                if (
-                    parsed.deadline.kind == DeadlineKind.UNREAD
-                    and line.timeline == parsed.timeline
-                ):
-                    # A deadline a person set for a timeline the reader cannot read is kept.
-                    deadline = {}
-                self.assign(
-                    "lines",
-                    line,
-                    order=order,
-                    text=parsed.text,
-                    timeline=parsed.timeline,
-                    **deadline,
-                )
+                line = found.get(order - 1)
+                if line is None:
+                    line = _new(ActionLine, question, **values, **deadline)
+                    created += 1
+                else:
+                    if (
+                        parsed.deadline.kind == DeadlineKind.UNREAD
+                        and line.timeline == parsed.timeline
+                    ):
+                        # A deadline a person set for a timeline the reader cannot read is kept.
+                        deadline = {}
+                    self.assign("lines", line, **values, **deadline)
                 matched.append((parsed, line))
+            used = {line.pk for line in found.values()}
             missing += [line for line in old if line.pk not in used]
+        self.count("lines", "create", created)
         self.finish_level(ActionLine, "lines", [x for _, x in matched], missing, protected)
         return matched
 
@@ -475,7 +475,6 @@ class _Diff:
             ("question", parsed, question) for parsed, question in questions
         ]
         closed_until = ReportingRound.closed_until(plan) if plan.pk else None
-        suggested = _Suggestions()
         entered_at = timezone.now()  # one moment for the import's updates
         for kind, parsed, row in targets:
             if not parsed.status:
@@ -505,12 +504,16 @@ class _Diff:
                     "action_line_id" if kind == "line" else "question_id",
                     as_of=parsed.as_of,
                     narrative=parsed.status,
-                    category=suggested[parsed.status] or "",
                     category_confirmed=False,
                     source=StatusUpdate.Source.IMPORT,
                     entered_at=entered_at,
                 )
             )
+        # The narratives searched all at once: one suggestion per text, a few calls in all.
+        updates = self.writes.status_updates
+        suggested = suggest_statuses(update.narrative for update in updates)
+        for update in updates:
+            update.category = suggested[update.narrative] or ""
 
     def find_outputs(self):
         """The outputs the file's items name, and the notes of questions with items naming

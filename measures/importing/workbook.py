@@ -318,6 +318,8 @@ class _SheetReader:
         self.epoch = epoch
         self.counted_rows = rows  # shared by every sheet: [count]
         self.counted_cells = cells
+        # Read once: settings are a lazy object, slow to ask for each of 100,000 cells.
+        self.max_rows, self.max_cells = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_CELLS
         self.rows = []
         self.warnings = []
         self.merged = {}
@@ -339,10 +341,10 @@ class _SheetReader:
         self.row = int(element.get("r") or self.row + 1)
         self.column = 0
         self.counted_rows[0] += 1
-        if self.counted_rows[0] > settings.IMPORT_MAX_ROWS:
+        if self.counted_rows[0] > self.max_rows:
             self.refuse(
                 _("the workbook has more than %(limit)d rows, the import limit.")
-                % {"limit": settings.IMPORT_MAX_ROWS},
+                % {"limit": self.max_rows},
                 self.row,
             )
         if self.texts:
@@ -354,10 +356,10 @@ class _SheetReader:
         place = _place(reference) if reference else None
         row, self.column = place if place else (self.row + 1, self.column + 1)
         self.counted_cells[0] += 1
-        if self.counted_cells[0] > settings.IMPORT_MAX_CELLS:
+        if self.counted_cells[0] > self.max_cells:
             self.refuse(
                 _("the workbook has more than %(limit)d cells, the import limit.")
-                % {"limit": settings.IMPORT_MAX_CELLS},
+                % {"limit": self.max_cells},
                 row,
             )
         text = self.cell_text(cell, row, self.column)
