@@ -400,7 +400,8 @@ class ActionLineQuerySet(models.QuerySet):
 class ActionLine(models.Model):
     """One tracked line of action or expected deliverable."""
 
-    question = models.ForeignKey(Question, models.CASCADE, related_name="lines")
+    # Found through `line_order_unique` (question, order): no index of its own to write.
+    question = models.ForeignKey(Question, models.CASCADE, related_name="lines", db_index=False)
     order = models.PositiveSmallIntegerField(_("order"))
     text = models.TextField(_("text"))
     timeline = models.TextField(_("timeline as written"), blank=True)
@@ -511,11 +512,13 @@ class StatusUpdate(models.Model):
         IMPORT = "import", _("Imported")
 
     # PROTECT: deleting a line or question never takes its reported history with it.
+    # Both found through the covering "newest" indexes below, which start with them: no index
+    # of their own to write for each update (an import writes tens of thousands).
     action_line = models.ForeignKey(
-        ActionLine, models.PROTECT, null=True, blank=True, related_name="updates"
+        ActionLine, models.PROTECT, null=True, blank=True, related_name="updates", db_index=False
     )
     question = models.ForeignKey(
-        Question, models.PROTECT, null=True, blank=True, related_name="updates"
+        Question, models.PROTECT, null=True, blank=True, related_name="updates", db_index=False
     )
     as_of = models.DateField(_("as of"))
     category = models.CharField(_("status"), max_length=12, choices=StatusCategory, blank=True)
