@@ -5,6 +5,8 @@ status and overdue flag on that day by `ActionLine.objects.with_status_as_of`, a
 "deadline not read" and "no status" are the model's own definitions.
 """
 
+import functools
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -48,6 +50,13 @@ def output_links(outputs):
 def lines_as_of(as_of):
     """Every line with its status as of `as_of` and what the table shows of it, in print
     order."""
+    return _lines_as_of(as_of).all()
+
+
+@functools.lru_cache(maxsize=64)
+def _lines_as_of(as_of):
+    # Kept unevaluated, to be copied: building the status expressions costs as much as
+    # compiling them, and a page of the table needs them twice (its filters, its rows).
     return (
         ActionLine.objects.with_status_as_of(as_of)
         .select_related("question__part__plan")

@@ -27,16 +27,20 @@ class SelectWidget(forms.Select):
     def get_context(self, name, value, attrs):
         # Widget's context (name, value as a list of strings, attributes) without the options.
         context = super(ChoiceWidget, self).get_context(name, value, attrs)
-        selected = context["widget"]["value"]
         context["widget"]["options"] = format_html_join(
-            "\n",
-            '<option value="{}"{}>{}</option>',
-            (
-                (choice, " selected" if str(choice) in selected else "", label)
-                for choice, label in self.choices
-            ),
+            "\n", '<option value="{}"{}>{}</option>', self.options_of(context["widget"]["value"])
         )
         return context
+
+    def options_of(self, selected):
+        """(value, " selected" or "", label) of each choice; like Django, the first choice of
+        the value alone is selected."""
+        for choice, label in self.choices:
+            if str(choice) in selected:
+                selected = ()
+                yield choice, " selected", label
+            else:
+                yield choice, "", label
 
 
 class AnnexForm(forms.Form):
