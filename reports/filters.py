@@ -11,6 +11,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from measures.folding import Folded
@@ -162,12 +163,9 @@ class LineFilter(django_filters.FilterSet):
         # "Deadline not read" has its own checkbox (`not_read`): offered once, still accepted.
         kind = self.form.fields["kind"]
         kind.widget.choices = [c for c in kind.choices if c[0] != DeadlineKind.UNREAD]
+        # gettext, not the lazy `_`: called for each of the list's parts on every page.
         self.form.fields["part"].label_from_instance = lambda part: (
-            _("%(plan)s, part %(number)s")
-            % {
-                "plan": part.plan,
-                "number": part.number,
-            }
+            gettext("%(plan)s, part %(number)s") % {"plan": part.plan, "number": part.number}
         )
 
     # Shown at once; the others fold under "More filters" unless in use.
