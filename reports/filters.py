@@ -5,10 +5,13 @@ status and overdue flag on that day by `ActionLine.objects.with_status_as_of`, a
 "deadline not read" and "no status" are the model's own definitions.
 """
 
+import functools
+
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from measures.folding import Folded
@@ -22,10 +25,13 @@ from measures.models import (
     StatusCategory,
     StatusUpdate,
     Unit,
+    overdue_condition,
 )
 from measures.policy import lines_for_user
 from measures.timelines import fold
 from outcomes.models import Framework, Outcome, Output
+
+from .forms import SelectWidget
 
 # The status filter's value for lines with no status (`measures.models.NO_STATUS`).
 NO_STATUS_VALUE = "none"
@@ -45,6 +51,13 @@ def output_links(outputs):
 def lines_as_of(as_of):
     """Every line with its status as of `as_of` and what the table shows of it, in print
     order."""
+    return _lines_as_of(as_of).all()
+
+
+@functools.lru_cache(maxsize=64)
+def _lines_as_of(as_of):
+    # Kept unevaluated, to be copied: building the status expressions costs as much as
+    # compiling them, and a page of the table needs them twice (its filters, its rows).
     return (
         ActionLine.objects.with_status_as_of(as_of)
         .select_related("question__part__plan")
@@ -70,18 +83,25 @@ class LineFilter(django_filters.FilterSet):
         help_text=_("Searches questions, lines, timelines and status texts."),
     )
     plan = django_filters.ModelChoiceFilter(
-        label=_("Plan"), field_name="question__part__plan", queryset=Plan.objects.all()
+        label=_("Plan"),
+        field_name="question__part__plan",
+        queryset=Plan.objects.all(),
+        widget=SelectWidget,
     )
     part = django_filters.ModelChoiceFilter(
         label=_("Part"),
         field_name="question__part",
         queryset=Part.objects.select_related("plan").order_by("plan__symbol", "order"),
+        widget=SelectWidget,
     )
     code = django_filters.CharFilter(
         label=_("Question code"), field_name="question__code", lookup_expr="iexact"
     )
     unit = django_filters.ModelChoiceFilter(
-        label=_("Responsible unit"), queryset=Unit.objects.all(), method="filter_unit"
+        label=_("Responsible unit"),
+        queryset=Unit.objects.all(),
+        method="filter_unit",
+        widget=SelectWidget,
     )
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"),
@@ -113,15 +133,22 @@ class LineFilter(django_filters.FilterSet):
         label=_("Deadline not read"), method="filter_not_read", widget=forms.CheckboxInput
     )
     framework = django_filters.ModelChoiceFilter(
-        label=_("Framework"), queryset=Framework.objects.all(), method="filter_framework"
+        label=_("Framework"),
+        queryset=Framework.objects.all(),
+        method="filter_framework",
+        widget=SelectWidget,
     )
     outcome = django_filters.ModelChoiceFilter(
         label=_("Outcome"),
         queryset=Outcome.objects.select_related("framework"),
         method="filter_outcome",
+        widget=SelectWidget,
     )
     output = django_filters.ModelChoiceFilter(
-        label=_("Output"), queryset=Output.objects.with_framework(), method="filter_output"
+        label=_("Output"),
+        queryset=Output.objects.with_framework(),
+        method="filter_output",
+        widget=SelectWidget,
     )
 
     class Meta:
@@ -136,12 +163,9 @@ class LineFilter(django_filters.FilterSet):
         # "Deadline not read" has its own checkbox (`not_read`): offered once, still accepted.
         kind = self.form.fields["kind"]
         kind.widget.choices = [c for c in kind.choices if c[0] != DeadlineKind.UNREAD]
+        # gettext, not the lazy `_`: called for each of the list's parts on every page.
         self.form.fields["part"].label_from_instance = lambda part: (
-            _("%(plan)s, part %(number)s")
-            % {
-                "plan": part.plan,
-                "number": part.number,
-            }
+            gettext("%(plan)s, part %(number)s") % {"plan": part.plan, "number": part.number}
         )
 
     # Shown at once; the others fold under "More filters" unless in use.
@@ -205,7 +229,9 @@ class LineFilter(django_filters.FilterSet):
         return queryset.filter(condition)
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.filter(is_overdue=True) if value else queryset
+        # The condition itself, not `is_overdue=True`: the database tests the indexed due
+        # date first and looks up the status only of the lines already past due.
+        return queryset.filter(overdue_condition(self.as_of_date)) if value else queryset
 
     def filter_due_within(self, queryset, name, value):
         return queryset.due_within(int(value), self.as_of_date)

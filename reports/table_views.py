@@ -15,7 +15,7 @@ from .dashboards import framework_dashboard as build_framework_dashboard
 from .dashboards import indicator_assessments
 from .dashboards import plan_dashboard as build_plan_dashboard
 from .filters import LineFilter, filtered_lines
-from .tables import MeasuresTable
+from .tables import LinePages, MeasuresTable
 
 PER_PAGE = 50
 
@@ -32,7 +32,7 @@ def measures_table(request, paginate):
     """The filtered table configured by the request: its filters, sort order and page."""
     require(can_read_plans(request.user))
     filterset, lines, as_of = filtered_lines(request, request.user)
-    table = MeasuresTable(lines, as_of=as_of)
+    table = MeasuresTable(LinePages(lines, as_of), as_of=as_of)
     RequestConfig(request, paginate=paginate).configure(table)
     if paginate:
         attach_statuses([row.record for row in table.paginated_rows])

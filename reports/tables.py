@@ -10,12 +10,15 @@ import django_tables2 as tables
 from django.db.models import F
 from django.template.defaultfilters import truncatechars
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from measures.models import PRINT_ORDER, DeadlineKind
 from measures.outline import line_url_maker, local_date
+
+from .filters import lines_as_of
 
 
 def then_print_order(*fields):
@@ -124,6 +127,37 @@ class UnitsColumn(Column):
 
     def html(self, value, record, table):
         return self.render(record)
+
+
+class LinePages(tables.data.TableQuerysetData):
+    """The filtered lines (a queryset of `filters.lines_as_of`), paginated.
+
+    Their ids in the table's order, read in one query, give the count and each page; a page's
+    lines are then read by id with their status. The filters (status, overdue, due within)
+    are thus evaluated once for each line, not once to count and again to find the page, and
+    the status columns only for the page's lines.
+    """
+
+    def __init__(self, data, as_of):
+        super().__init__(data)
+        self.as_of = as_of
+
+    @cached_property
+    def ids(self):
+        """Read when the table paginates, after its ordering is set."""
+        return list(self.data.values_list("pk", flat=True))
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __getitem__(self, page):
+        """The lines of `page`, a slice (the paginator's)."""
+        ids = self.ids[page]
+        if not ids:
+            return []
+        lines = lines_as_of(self.as_of).filter(pk__in=ids).order_by()  # in `ids`' order below
+        lines = {line.pk: line for line in lines}
+        return [lines[pk] for pk in ids]
 
 
 class MeasuresTable(tables.Table):
