@@ -4,10 +4,12 @@ import os
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
 
 from measures.models import Plan, Unit
 from measures.policy import MANAGERS_GROUP, STAFF_GROUP
@@ -26,15 +28,55 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def pytest_collection_modifyitems(config, items):
+    """The PostgreSQL run leaves out the tests marked `one_database`: they read no database,
+    so a second run would only repeat the SQLite run's result."""
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        return
+    skipped = [item for item in items if item.get_closest_marker("one_database")]
+    if skipped:
+        config.hook.pytest_deselected(items=skipped)
+        items[:] = [item for item in items if not item.get_closest_marker("one_database")]
+
+
 # Playwright's sync API runs an event loop in the test thread; database access from the test
 # body would otherwise raise SynchronousOnlyOperation.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# What `load_reference_data` writes on empty tables, by model; filled by its first run.
+_reference_rows = {}
+
+
 @pytest.fixture
 def reference_data(db):
-    """The real frameworks and units from fixtures/."""
+    """The real frameworks and units from fixtures/, as `load_reference_data` writes them.
+
+    The command takes seconds (it imports five frameworks row by row) and some sixty tests
+    start from its result. It runs once per run on empty tables; every later test starting on
+    empty tables gets the same rows, history included, by bulk inserts. Tests that made
+    plans or units of their own first still run the command itself.
+    """
+    models = [
+        model
+        for app in ("outcomes", "measures")
+        for model in apps.get_app_config(app).get_models(include_auto_created=True)
+    ]
+    empty = not any(model._base_manager.exists() for model in models)
+    if empty and _reference_rows:
+        # Foreign keys are checked at commit on both databases: any order of tables will do.
+        with transaction.atomic():
+            for model, rows in _reference_rows.items():
+                model._base_manager.bulk_create(model(**row) for row in rows)
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), _reference_rows):
+                cursor.execute(statement)
+        return
     call_command("load_reference_data", stdout=io.StringIO())
+    if empty:
+        for model in models:
+            if rows := list(model._base_manager.values()):
+                _reference_rows[model] = rows
 
 
 @pytest.fixture

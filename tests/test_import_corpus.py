@@ -65,11 +65,13 @@ def read_variant(layout, variant):
     return read_plan(write_variant(FIXTURE[layout], variant), f"{layout}-{variant.name}.xlsx")
 
 
+@pytest.mark.one_database
 def test_the_corpus_has_a_variant_for_each_way_of_writing_a_plan():
     assert len(VARIANTS) * len(PLANS) >= 24
     assert len({variant.name for variant in VARIANTS}) == len(VARIANTS)
 
 
+@pytest.mark.one_database
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda variant: variant.name)
 @pytest.mark.parametrize("layout", PLANS)
 def test_every_variant_reads_as_the_fixture(layout, variant):
@@ -87,6 +89,7 @@ def test_every_variant_reads_as_the_fixture(layout, variant):
     assert {title for _row, title in ignored} == set(variant.extra)
 
 
+@pytest.mark.one_database
 def test_the_fixture_links_its_outputs_in_every_output_variant():
     # GB.341/POL/4 links 49 outputs to its measures; no variant leaves one as note text.
     links = sum(len(question.outputs) for _part, question in FIXTURE["gb341"].questions())

@@ -8,6 +8,8 @@ from openpyxl import Workbook
 from measures.importing import read_plan
 from tests.plan_workbooks import HEADER_FR, PART_I, make_workbook
 
+pytestmark = pytest.mark.one_database
+
 
 def read(*sheets, **kwargs):
     return read_plan(make_workbook(*sheets), "plan.xlsx", **kwargs)

@@ -1,11 +1,14 @@
 """`plan_text` skips nh3 for text with no tag in it: the output must be exactly nh3's."""
 
 import nh3
+import pytest
 from django.utils.html import escape
 from hypothesis import given
 from hypothesis import strategies as st
 
 from measures.templatetags.plan_text import plan_text
+
+pytestmark = pytest.mark.one_database
 
 # Plan text: letters of the three languages, punctuation, quotes, entities, spaces of all kinds,
 # control characters and now and then a superscript.

@@ -16,6 +16,8 @@ from measures.suggest import (
     suggest_statuses,
 )
 
+pytestmark = pytest.mark.one_database
+
 # Paragraphs of the "Etat des travaux au 31 août 2000" column of GB.279/TC/2, verbatim.
 GB_279_TC_2 = [
     ("Travaux commencés en 2000", IN_PROGRESS),

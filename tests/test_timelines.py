@@ -19,6 +19,8 @@ from measures.timelines import (
     read_timeline,
 )
 
+pytestmark = pytest.mark.one_database
+
 # Every distinct timeline paragraph of the "Calendrier" column of GB.279/TC/2 (annex), as a
 # careful reader would date it. The first rows come from the first page, where the table lost
 # its "Calendrier" column and the status text sits in its place.

@@ -113,6 +113,7 @@ def test_language_switcher_switches_the_whole_ui_and_back_to_english(client, sta
         assert f'<option value="{language}" selected' in page
 
 
+@pytest.mark.one_database
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_catalogue_is_complete_checked_and_compiled(language, tmp_path):
     po = settings.BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po"
@@ -133,6 +134,7 @@ def test_catalogue_is_complete_checked_and_compiled(language, tmp_path):
     )
 
 
+@pytest.mark.one_database
 @pytest.mark.parametrize(
     ("language", "plural_one", "plural_many"),
     [
