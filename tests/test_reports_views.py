@@ -165,6 +165,7 @@ def test_report_queries_do_not_grow_with_the_number_of_lines(
 
     assert count_queries(report(small)) == count_queries(report(large))
     # GB.341 layout: the annex's queries (its default date: the latest published round, the
-    # latest report) and the outputs of its measures; no status reported yet, none to load.
-    with django_assert_num_queries(7):
+    # latest report; the outline's questions, lines, statuses, parts and units) and the
+    # outputs of its measures, however many lines.
+    with django_assert_num_queries(8):
         plan_annex(large, layout="gb341")
