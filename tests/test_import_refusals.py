@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
 from measures.importing import ImportRefused, read_plan
-from measures.models import Plan
+from measures.models import Plan, StatusUpdate
+from measures.text import MAX_TEXT_LENGTH
 from tests.plan_workbooks import PART_I, make_workbook
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +115,35 @@ def test_timeline_or_status_cell_with_no_question_above(tmp_path, cells, column)
         message == f'plan.xlsx, sheet "Annexe", row 5, column {column}: '
         "this cell has no question above it."
     )
+
+
+def test_a_status_at_the_length_limit_is_imported(tmp_path):
+    path = tmp_path / "plan.xlsx"
+    rows = [PART_I, ["1 a) Question", "- ligne", "Mai 2000", "é" * MAX_TEXT_LENGTH]]
+    path.write_bytes(make_workbook(("Annexe", rows)))
+    call_command("import_plan", str(path), stdout=io.StringIO())
+    assert len(StatusUpdate.objects.get().narrative) == MAX_TEXT_LENGTH
+
+
+@pytest.mark.parametrize(
+    ("lines", "status"),
+    [
+        # A line's own status, one cell.
+        ("- ligne", "é" * (MAX_TEXT_LENGTH + 1)),
+        # The whole question's: three paragraphs for two lines, too long only once joined.
+        ("- une\n- deux", "\n".join(["é" * 7000] * 3)),
+    ],
+    ids=["line", "question"],
+)
+def test_a_status_longer_than_a_person_may_type_is_refused_at_its_cell(tmp_path, lines, status):
+    rows = [PART_I, ["1 a) Question", lines, "Mai 2000", status]]
+    message = import_file(tmp_path, make_workbook(("Annexe", rows)))
+    assert message == (
+        f'plan.xlsx, sheet "Annexe", row 5, column D: this status has {len(status)} '
+        f"characters, more than the {MAX_TEXT_LENGTH} a status may have: shorten it or split "
+        "it over the lines."
+    )
+    assert not StatusUpdate.objects.exists()
 
 
 def test_every_problem_is_listed_at_once(tmp_path):

@@ -16,6 +16,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from ilo_tracker import bulk
+from measures.text import MAX_TEXT_LENGTH
 from measures.timelines import fold
 
 from .headers import (
@@ -448,7 +449,7 @@ class _Reader:
 
     def spread(self, question, rows, kind):
         """One paragraph per line of its row goes to each line; otherwise to the whole question."""
-        whole, previous = [], None
+        whole, previous, first_row = [], None, None
         lines_of = defaultdict(list)  # the lines each row starts
         for line in question.lines:
             lines_of[line.sheet, line.row].append(line)
@@ -486,13 +487,32 @@ class _Reader:
                     self.set(line, kind, "\n".join(paragraphs), row)
             else:
                 whole.extend(paragraphs)
+                first_row = first_row or row
                 if kind == STATUS:
                     question.as_of = question.as_of or row.header.as_of
         if kind != UNITS:
             setattr(question, kind, "\n".join(whole))
+            if kind == STATUS and whole:
+                self.check_status_length(question.status, first_row)
 
-    @staticmethod
-    def set(line, kind, text, row):
+    def check_status_length(self, text, row):
+        """A status longer than a person may type in the status form is refused at its cell
+        (the database would refuse it too, with no place to point at)."""
+        if len(text) > MAX_TEXT_LENGTH:
+            self.errors.append(
+                self.problem(
+                    _(
+                        "this status has %(length)d characters, more than the %(limit)d a "
+                        "status may have: shorten it or split it over the lines."
+                    )
+                    % {"length": len(text), "limit": MAX_TEXT_LENGTH},
+                    row.sheet,
+                    row.number,
+                    row.header.columns[STATUS],
+                )
+            )
+
+    def set(self, line, kind, text, row):
         if kind == UNITS:
             codes = tuple(code for part in _UNIT_SEPARATORS.split(text) if (code := part.strip()))
             line.units = tuple(dict.fromkeys([*line.units, *codes]))
@@ -503,6 +523,7 @@ class _Reader:
         setattr(line, kind, text)
         if kind == STATUS:
             line.as_of = row.header.as_of
+            self.check_status_length(text, row)
 
 
 def _frameworks(text):
