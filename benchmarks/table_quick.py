@@ -57,7 +57,7 @@ def main():
         page(client, args.url)()
         profile = cProfile.Profile()
         profile.runcall(page(client, args.url))
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("N", 45)))
         return
     queries = []
     with connection.execute_wrapper(lambda execute, *call: queries.append(call) or execute(*call)):
