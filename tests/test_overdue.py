@@ -16,7 +16,7 @@ from measures.models import (
     StatusCategory,
     StatusUpdate,
 )
-from tests.factories import make_line, make_plan, make_update
+from tests.factories import make_line, make_lines_due, make_plan, make_update
 
 AS_OF = datetime.date(2000, 8, 31)
 DAY = datetime.timedelta(days=1)
@@ -186,11 +186,7 @@ def test_overdue_lines_and_statuses_are_the_rule_read_plainly(question, dues, up
     """Statuses and overdue lines from the SQL, against the rule read in Python: the newest
     cleared update about the line or its question by (as of, entered at, id)."""
     other = question.part.questions.create(order=2, code="2", title="Autre question")
-    lines = [
-        make_line(question, due=AS_OF + due * DAY if due is not None else None, kind=kind)
-        for due in dues
-        for kind in [DeadlineKind.DATED if due is not None else DeadlineKind.ONGOING]
-    ]
+    lines = make_lines_due(question, dues, AS_OF)
     made = [
         make_update(
             {-2: other, -1: question}.get(target) or lines[target % len(lines)],
