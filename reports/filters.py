@@ -180,11 +180,15 @@ class LineFilter(django_filters.FilterSet):
         return self._lists[name]
 
     @cached_property
+    def _lists_version(self):
+        return FilterListsVersion.current()
+
+    @cached_property
     def _lists(self):
         """Each list's (value, label) choices: read and labelled once for each version of their
         tables (`FilterListsVersion`) and each language, in each process, rather than on every
         page. The fields still validate a value against their tables."""
-        token = FilterListsVersion.current()  # first: lists read after it are never older
+        token = self._lists_version  # first: lists read after it are never older
         key = f"reports:line-filter-lists:{get_language()}:{token}"
         lists = cache.get(key) if token is not None else None
         if lists is None:
@@ -195,6 +199,18 @@ class LineFilter(django_filters.FilterSet):
             if token is not None:
                 cache.set(key, lists)
         return lists
+
+    # The table's own parameters: they change no filter.
+    TABLE_PARAMETERS = ("page", "per_page", "sort")
+
+    @cached_property
+    def form_cache_key(self):
+        """All the form's markup depends on: the filters asked, their lists' version and the
+        language (the page caches the form under it); None while the version is unknown."""
+        if self._lists_version is None:
+            return None
+        asked = sorted((k, v) for k, v in self.data.lists() if k not in self.TABLE_PARAMETERS)
+        return f"{get_language()}:{self._lists_version}:{asked}"
 
     # Shown at once; the others fold under "More filters" unless in use.
     MAIN_FILTERS = ("as_of", "plan", "unit", "mine", "overdue", "due_within", "not_read", "q")

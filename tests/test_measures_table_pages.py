@@ -123,3 +123,23 @@ def test_the_filter_lists_are_in_the_language_of_the_page(client, world):
     assert "GB.279/TC/2, part 2" in options(client, "part")
     assert "GB.279/TC/2, partie 2" in options(client, "part", language="fr")
     assert "GB.279/TC/2, part 2" in options(client, "part")
+
+
+def test_the_filter_form_shows_the_filters_asked_each_time(client, world):
+    """The form is cached for each set of filters: never another one's values or errors."""
+
+    def form(**params):
+        page = client.get(reverse("measures"), {"as_of": AS_OF.isoformat(), **params})
+        return re.search(
+            r'<form method="get" class="filters.*?</form>', page.content.decode(), re.S
+        )[0]
+
+    first, second = Plan.objects.order_by("symbol")
+    for plan, other in [(first, second), (second, first), (first, second)]:
+        html = form(plan=plan.pk, page=1)
+        assert f'<option value="{plan.pk}" selected>' in html
+        assert f'<option value="{other.pk}">' in html
+    assert 'id="id_as_of_error"' not in html
+    assert 'id="id_as_of_error"' in form(as_of="2000-13-45", plan=first.pk)
+    assert 'id="id_as_of_error"' not in form(plan=first.pk)
+    assert 'value="ligne"' in form(q="ligne") and 'value="ligne"' not in form(q="")
