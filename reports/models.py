@@ -95,3 +95,24 @@ class RenderJob(models.Model):
         if self.kind == self.Kind.RESULTS:
             return reverse("reports:framework_pdf", args=[self.object_id])
         return f"{reverse('reports:measures_pdf')}?{self.params.get('query', '')}"
+
+
+class FilterListsVersion(models.Model):
+    """One row whose token changes with every write to the tables the measures table's
+    filter lists come from (plans, parts, units, frameworks, outcomes, outputs): the key under
+    which each process caches the lists (`filters.LineFilter`).
+
+    Database triggers set it (migration 0003), so that every way of writing counts: forms,
+    the admin, imports' bulk writes, `update()`, other processes. The token is random, not a
+    counter: a counter would take a value again after a rollback, with other data behind it.
+    """
+
+    token = models.BigIntegerField()
+
+    def __str__(self):
+        return str(self.token)
+
+    @classmethod
+    def current(cls):
+        """The token, or None before any write since the tables were emptied (no caching)."""
+        return cls.objects.values_list("token", flat=True).first()

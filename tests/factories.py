@@ -74,6 +74,17 @@ def make_line(question, *, order=None, due=datetime.date(2000, 9, 30), kind=None
     return line
 
 
+def make_lines_due(question, dues, day):
+    """A line of `question` for each of `dues`: due that many days after `day`, or ongoing
+    for None."""
+    return [
+        make_line(question, due=day + datetime.timedelta(days=due), kind=DeadlineKind.DATED)
+        if due is not None
+        else make_line(question, due=None, kind=DeadlineKind.ONGOING)
+        for due in dues
+    ]
+
+
 def make_update(target, as_of, category=StatusCategory.IN_PROGRESS, **kwargs):
     """A status update about an action line or a whole question."""
     field = "action_line" if isinstance(target, ActionLine) else "question"

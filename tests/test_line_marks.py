@@ -10,13 +10,12 @@ from hypothesis import strategies as st
 from measures.models import (
     ActionLine,
     Clearance,
-    DeadlineKind,
     Question,
     StatusCategory,
     StatusUpdate,
 )
 from measures.outline import lines_outline, plan_outline
-from tests.factories import make_line, make_plan, make_update
+from tests.factories import make_line, make_lines_due, make_plan, make_update
 
 AS_OF = datetime.date(2000, 8, 31)
 DAY = datetime.timedelta(days=1)
@@ -76,11 +75,7 @@ def by_outline(lines):
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 def test_outline_marks_and_statuses_are_the_sql_rules(question, dues, updates, day):
-    lines = [
-        make_line(question, due=AS_OF + due * DAY if due is not None else None, kind=kind)
-        for due in dues
-        for kind in [DeadlineKind.DATED if due is not None else DeadlineKind.ONGOING]
-    ]
+    lines = make_lines_due(question, dues, AS_OF)
     made = [
         make_update(
             question if target < 0 else lines[target % len(lines)],

@@ -4,12 +4,16 @@ The pages come from the filtered ids read once (`tables.LinePages`); the lists o
 form are written by `forms.SelectWidget` instead of Django's template per option.
 """
 
+import re
+
 import pytest
 from django import forms
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from measures.models import Plan, Unit
+from outcomes.models import Framework, Output
 from reports.forms import SelectWidget
 from tests.factories import WORLD_AS_OF as AS_OF
 from tests.factories import build_world
@@ -84,3 +88,58 @@ def test_the_filter_lists_keep_their_labels_and_selected_value(client, world):
     plan = form.fields["plan"].queryset.first()
     chosen = client.get(reverse("measures"), {"as_of": AS_OF.isoformat(), "plan": plan.pk})
     assert f'<option value="{plan.pk}" selected>{plan}</option>' in chosen.content.decode()
+
+
+def options(client, name, language="en"):
+    """The labels of the filter list `name` on the table's page."""
+    page = client.get(
+        reverse("measures"), {"as_of": AS_OF.isoformat()}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    select = re.search(rf'<select name="{name}".*?</select>', page.content.decode(), re.S)
+    return re.findall(r"<option [^>]*>(.*?)</option>", select[0])
+
+
+def test_the_filter_lists_show_every_write_to_their_tables_at_once(client, world):
+    """The lists are cached under their tables' version, which the database itself changes:
+    writes that send no signal (bulk writes, `update()`, another process) count too."""
+    assert "GB.279/TC/2" in options(client, "plan")
+    Plan.objects.filter(symbol="GB.279/TC/2").update(symbol="GB.279/TC/9")
+    assert "GB.279/TC/9" in options(client, "plan")
+    assert "GB.279/TC/2" not in options(client, "plan")
+    assert "GB.279/TC/9, part 2" in options(client, "part")
+    Unit.objects.bulk_create([Unit(code="NEWUNIT", name="New unit")])
+    assert "NEWUNIT" in options(client, "unit")
+    Framework.objects.update(code="P&B X")
+    assert options(client, "output") == [
+        "---------",
+        "P&amp;B X, output 1.1",
+        "P&amp;B X, output 1.2",
+    ]
+    Output.objects.filter(code="1.2").delete()
+    assert options(client, "output") == ["---------", "P&amp;B X, output 1.1"]
+
+
+def test_the_filter_lists_are_in_the_language_of_the_page(client, world):
+    assert "GB.279/TC/2, part 2" in options(client, "part")
+    assert "GB.279/TC/2, partie 2" in options(client, "part", language="fr")
+    assert "GB.279/TC/2, part 2" in options(client, "part")
+
+
+def test_the_filter_form_shows_the_filters_asked_each_time(client, world):
+    """The form is cached for each set of filters: never another one's values or errors."""
+
+    def form(**params):
+        page = client.get(reverse("measures"), {"as_of": AS_OF.isoformat(), **params})
+        return re.search(
+            r'<form method="get" class="filters.*?</form>', page.content.decode(), re.S
+        )[0]
+
+    first, second = Plan.objects.order_by("symbol")
+    for plan, other in [(first, second), (second, first), (first, second)]:
+        html = form(plan=plan.pk, page=1)
+        assert f'<option value="{plan.pk}" selected>' in html
+        assert f'<option value="{other.pk}">' in html
+    assert 'id="id_as_of_error"' not in html
+    assert 'id="id_as_of_error"' in form(as_of="2000-13-45", plan=first.pk)
+    assert 'id="id_as_of_error"' not in form(plan=first.pk)
+    assert 'value="ligne"' in form(q="ligne") and 'value="ligne"' not in form(q="")

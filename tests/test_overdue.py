@@ -8,8 +8,15 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from measures.models import NO_STATUS, ActionLine, DeadlineKind, StatusCategory, StatusUpdate
-from tests.factories import make_line, make_plan, make_update
+from measures.models import (
+    NO_STATUS,
+    ActionLine,
+    Clearance,
+    DeadlineKind,
+    StatusCategory,
+    StatusUpdate,
+)
+from tests.factories import make_line, make_lines_due, make_plan, make_update
 
 AS_OF = datetime.date(2000, 8, 31)
 DAY = datetime.timedelta(days=1)
@@ -152,6 +159,69 @@ def test_status_is_the_newest_update_about_the_line_on_the_day(question, updates
     assert annotated.status_category == (newest.category if newest else "")
     StatusUpdate.objects.filter(pk__in=[u.pk for u in made]).delete()
     line.delete()
+
+
+ENTERED = datetime.datetime(2000, 9, 1, tzinfo=datetime.UTC)
+
+
+@given(
+    # Each line: None for an ongoing one, else its due date in days from AS_OF.
+    dues=st.lists(st.none() | st.integers(-10, 10), min_size=1, max_size=3),
+    updates=st.lists(
+        st.tuples(
+            st.integers(-2, 2),  # about the question (-1), another one (-2) or a line
+            st.integers(-10, 10),  # as of, in days from AS_OF: some on the same day
+            st.sampled_from(["", *StatusCategory.values]),
+            st.sampled_from([Clearance.CLEARED, Clearance.DRAFT, Clearance.SUBMITTED]),
+            st.integers(0, 1),  # entered at: two instants, so that some tie (then the id)
+        ),
+        max_size=10,
+    ),
+    day=st.integers(-10, 12),
+)
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_overdue_lines_and_statuses_are_the_rule_read_plainly(question, dues, updates, day):
+    """Statuses and overdue lines from the SQL, against the rule read in Python: the newest
+    cleared update about the line or its question by (as of, entered at, id)."""
+    other = question.part.questions.create(order=2, code="2", title="Autre question")
+    lines = make_lines_due(question, dues, AS_OF)
+    made = [
+        make_update(
+            {-2: other, -1: question}.get(target) or lines[target % len(lines)],
+            AS_OF + offset * DAY,
+            category,
+            clearance=clearance,
+            entered_at=ENTERED + entered * datetime.timedelta(hours=1),
+        )
+        for target, offset, category, clearance, entered in updates
+    ]
+    as_of = AS_OF + day * DAY
+
+    def status(line):
+        counted = [
+            u
+            for u in made
+            if u.clearance == Clearance.CLEARED
+            and u.as_of <= as_of
+            and (u.action_line_id == line.pk or u.question_id == question.pk)
+        ]
+        return max(counted, key=lambda u: (u.as_of, u.entered_at, u.pk), default=None)
+
+    def overdue(line):
+        closed = status(line) and status(line).category in StatusCategory.closed()
+        return line.deadline_kind == DeadlineKind.DATED and line.due_date < as_of and not closed
+
+    annotated = ActionLine.objects.filter(question=question).with_status_as_of(as_of)
+    assert {line.pk: line.status_update_id for line in annotated} == {
+        line.pk: getattr(status(line), "pk", None) for line in lines
+    }
+    assert overdue_ids(as_of) == {line.pk for line in lines if overdue(line)}
+
+    StatusUpdate.objects.filter(pk__in=[u.pk for u in made]).delete()
+    ActionLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
+    other.delete()
 
 
 def test_update_of_another_question_does_not_count(question):
