@@ -259,7 +259,8 @@ def plan_outline(plan, as_of, questions=None):
     lines = list(page_lines.order_by("order").values_list(*_LINE_FIELDS, named=True))
     line_ids = [line.pk for line in lines]
     of_lines, of_questions = newest_statuses(as_of, line_ids, question_ids)
-    parts = {part.pk: PartNode(part) for part in plan.parts.all()}
+    # In order within the plan: its default ordering would join the plans to sort by them.
+    parts = {part.pk: PartNode(part) for part in plan.parts.order_by("order")}
     nodes = {}
     for question in questions:
         node = QuestionNode(question, of_questions.get(question.pk))
