@@ -150,6 +150,18 @@ def test_plan_page_runs_a_fixed_number_of_queries(
     assert response.content.decode().count('href="/lines/') == min(size, LINES_PER_PAGE)
 
 
+def test_administrators_roles_are_read_from_their_user_row_not_queried(
+    client, admin_user, pardev, django_assert_num_queries
+):
+    """Whether they publish rounds and clear updates: their user row says so; the page still
+    offers both."""
+    plan = build_plan(10, pardev)
+    client.force_login(admin_user)
+    with django_assert_num_queries(PLAN_PAGE_QUERIES - 2):
+        page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert 'href="/clearance/">Awaiting clearance</a>' in page and "Add a round" in page
+
+
 @pytest.mark.parametrize("size", [10, 1000])
 def test_my_measures_runs_a_fixed_number_of_queries(
     client, staff_user, pardev, size, django_assert_num_queries
