@@ -1,10 +1,10 @@
 """The plan page's parts and questions and My measures' rows, from `measures.outline`.
 
-Written here rather than in the templates: a page shows a few hundred rows, and the template
-engine's cost per tag and variable (15–50 µs) made the rows most of the page's time. For the
-same reason the values are escaped by `html.escape` itself, which Django's `escape` and
-`format_html` call behind checks for lazy strings that cost more than the escaping: every
-value but the plan's texts (escaped by `plan_text`) goes through `_escape`.
+Written here rather than in the templates: a page shows a few hundred rows and dozens of
+questions, and the template engine's cost per tag and variable (15–50 µs) made them most of
+the page's time. For the same reason the values are escaped by `html.escape` itself, which
+Django's `escape` and `format_html` call behind checks for lazy strings that cost more than the
+escaping: every value but the plan's texts (escaped by `plan_html`) goes through `_escape`.
 """
 
 import functools
