@@ -38,6 +38,12 @@ def local_date(date):
     return _local_date(date, get_language())
 
 
+def local_date_maker():
+    """`local_date` for the many dates of a page, reading the active language once."""
+    language = get_language()
+    return lambda date: _local_date(date, language)
+
+
 @functools.lru_cache(maxsize=8192)
 def _local_date(date, language):  # the language is part of the key
     return date_format(date)
@@ -73,6 +79,7 @@ class _StatusMaker:
     def __init__(self):
         self.badges = {}
         self.as_of_text = gettext("as of %(date)s")
+        self.local_date = local_date_maker()
 
     def __call__(self, pk, category, confirmed, as_of, narrative, question_id):
         is_suggested = bool(category) and not confirmed
@@ -88,7 +95,7 @@ class _StatusMaker:
             badge=self.badges[key],
             is_suggested=is_suggested,
             as_of=as_of,
-            dated=self.as_of_text % {"date": local_date(as_of)},
+            dated=self.as_of_text % {"date": self.local_date(as_of)},
             narrative=narrative,
             about_question=question_id is not None,
         )
@@ -259,7 +266,8 @@ def plan_outline(plan, as_of, questions=None):
     lines = list(page_lines.order_by("order").values_list(*_LINE_FIELDS, named=True))
     line_ids = [line.pk for line in lines]
     of_lines, of_questions = newest_statuses(as_of, line_ids, question_ids)
-    parts = {part.pk: PartNode(part) for part in plan.parts.all()}
+    # In order within the plan: its default ordering would join the plans to sort by them.
+    parts = {part.pk: PartNode(part) for part in plan.parts.order_by("order")}
     nodes = {}
     for question in questions:
         node = QuestionNode(question, of_questions.get(question.pk))
@@ -305,7 +313,7 @@ _LINE_FIELDS = ["pk", "question_id", "order", "text", "timeline", "due_date", "d
 
 
 def _attach_lines(lines, nodes, own_statuses, units, as_of):
-    url = line_url_maker()
+    url, local_date = line_url_maker(), local_date_maker()
     read_as, labels = gettext("read as %(date)s"), {}
     overdue_badge = Badge("overdue", gettext("Overdue"))
     due_soon_badge = Badge("due-soon", gettext("Due soon"))

@@ -77,7 +77,7 @@ def _render_plan(request, plan, round_form=None):
             "as_of_form": as_of_form,
             # The annex takes the date chosen here; else its own default, the latest round.
             "annex_query": f"?as_of={chosen:%Y-%m-%d}" if chosen else "",
-            "rounds": plan.rounds.select_related("published_by"),
+            "rounds": plan.rounds.select_related("published_by").order_by("-as_of"),
             "may_publish": may_publish,
             "round_form": round_form or (ReportingRoundForm() if may_publish else None),
             # One count: updates of this plan awaiting the user's clearance (none for staff).

@@ -14,6 +14,7 @@ from measures.models import (
     Question,
     StatusCategory,
     StatusUpdate,
+    Unit,
 )
 from measures.policy import STAFF_GROUP
 from measures.views import LINES_PER_PAGE
@@ -149,6 +150,18 @@ def test_plan_page_runs_a_fixed_number_of_queries(
     assert response.content.decode().count('href="/lines/') == min(size, LINES_PER_PAGE)
 
 
+def test_administrators_roles_are_read_from_their_user_row_not_queried(
+    client, admin_user, pardev, django_assert_num_queries
+):
+    """Whether they publish rounds and clear updates: their user row says so; the page still
+    offers both."""
+    plan = build_plan(10, pardev)
+    client.force_login(admin_user)
+    with django_assert_num_queries(PLAN_PAGE_QUERIES - 2):
+        page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert 'href="/clearance/">Awaiting clearance</a>' in page and "Add a round" in page
+
+
 @pytest.mark.parametrize("size", [10, 1000])
 def test_my_measures_runs_a_fixed_number_of_queries(
     client, staff_user, pardev, size, django_assert_num_queries
@@ -192,6 +205,34 @@ def test_plan_page_shows_parts_questions_and_lines_in_print_order(client, staff_
     assert page.count("Pour toute la question : 2000-01") == 1
     assert page.count("Bilan commun") == 1  # the question's status, once, not under each line
     assert page.count("read as Sept. 1, 2000") == 1 and "Ongoing" in page
+
+
+def test_plan_page_escapes_every_text_of_the_plan(client, staff_user, plan):
+    """Parts, questions, lines, units and statuses are written by one tag, not the template's
+    autoescaping: markup typed or imported into any of them shows as text."""
+    hostile = "<b onclick=\"x()\">{}</b> & 'q'"
+    part = plan.parts.get()
+    Part.objects.filter(pk=part.pk).update(title=hostile.format("part"))
+    heading, first, _second = part.questions.order_by("order")
+    Question.objects.filter(pk=heading.pk).update(code="<i>1</i>", title=hostile.format("head"))
+    Question.objects.filter(pk=first.pk).update(timeline=hostile.format("timeline of 1 a)"))
+    line = lines_of(plan).first()
+    ActionLine.objects.filter(pk=line.pk).update(
+        text=hostile.format("line"), timeline=hostile.format("line timeline")
+    )
+    Unit.objects.filter(pk=line.units.get().pk).update(code="<u>P</u>")
+    make_update(first, AUG_31, narrative=hostile.format("question status"))
+    make_update(line, TODAY, narrative=hostile.format("line status"))
+    client.force_login(staff_user)
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert "<b " not in page and "<i>" not in page and "<u>" not in page
+    for text in ["part", "head", "timeline of 1 a)", "line", "line timeline", "question status",
+                 "line status"]:  # fmt: skip
+        # Quotes may stay as they are in text (not in attributes): both ways are safe.
+        quote, apostrophe = '(&quot;|")', "(&#x27;|')"
+        shown = rf"&lt;b onclick={quote}x\(\){quote}&gt;{re.escape(text)}&lt;/b&gt; &amp; "
+        assert re.search(shown + rf"{apostrophe}q{apostrophe}", page), text
+    assert "&lt;i&gt;1&lt;/i&gt;" in page and "&lt;u&gt;P&lt;/u&gt;" in page
 
 
 def test_plan_page_shows_the_plan_as_it_stood_on_the_chosen_date(client, staff_user, plan):

@@ -1,12 +1,13 @@
-"""The line rows of the plan page and My measures, from `measures.outline` lines.
+"""The plan page's parts and questions and My measures' rows, from `measures.outline`.
 
-Written here rather than in the templates: a page shows a few hundred rows, and the template
-engine's cost per tag and variable (15–50 µs) made the rows most of the page's time. For the
-same reason the values are escaped by `html.escape` itself, which Django's `escape` and
-`format_html` call behind checks for lazy strings that cost more than the escaping: every
-value but the plan's texts (escaped by `plan_text`) goes through `_escape`.
+Written here rather than in the templates: a page shows a few hundred rows and dozens of
+questions, and the template engine's cost per tag and variable (15–50 µs) made them most of
+the page's time. For the same reason the values are escaped by `html.escape` itself, which
+Django's `escape` and `format_html` call behind checks for lazy strings that cost more than the
+escaping: every value but the plan's texts (escaped by `plan_html`) goes through `_escape`.
 """
 
+import functools
 import html
 
 from django import template
@@ -14,45 +15,97 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
-from .plan_text import plan_text
+from .plan_text import plan_html
 
 register = template.Library()
 
 
+# Units, deadlines, marks and badges repeat from row to row: each is escaped once.
+@functools.lru_cache(maxsize=4096)
 def _escape(value):
     return html.escape(str(value))
 
 
 @register.simple_tag
-def status_badge(status):
-    """A status's badge and date."""
-    return mark_safe(_badge(status))  # noqa: S308 - escaped by _badge
-
-
-@register.simple_tag
-def lines_table(lines, lang):
-    """A question's table on the plan page: line, units, deadline, and status with the line's
-    own text."""
+def plan_sections(outline, lang):
+    """The plan page's parts: each question's heading, timeline, whole-question status and
+    table of lines."""
     lang = _escape(lang)
-    no_status = _no_status()
-    heads = "".join(
-        f'<th scope="col">{_escape(head)}</th>'
-        for head in [
-            gettext("Action line"),
-            gettext("Units"),
-            gettext("Deadline"),
-            gettext("Status"),
-        ]
+    words = _Words()
+    return mark_safe(  # noqa: S308 - every value is escaped
+        "\n".join(
+            f'<section class="part" aria-labelledby="part-{part.part.pk}">\n'
+            f'<h2 id="part-{part.part.pk}" lang="{lang}">{_escape(part.part.title)}</h2>\n'
+            + "\n".join(_question(node, lang, words) for node in part.questions)
+            + "\n</section>"
+            for part in outline.parts
+            if part.questions
+        )
     )
+
+
+class _Words:
+    """The words of the plan page's questions and tables, translated once a page."""
+
+    def __init__(self):
+        self.timeline = _escape(gettext("Timeline (whole question):"))
+        self.question_status = _escape(gettext("Status of the whole question:"))
+        self.heads = "".join(
+            f'<th scope="col">{_escape(head)}</th>'
+            for head in [
+                gettext("Action line"),
+                gettext("Units"),
+                gettext("Deadline"),
+                gettext("Status"),
+            ]
+        )
+        self.no_status = _no_status()
+
+
+def _question(node, lang, words):
+    """A question: a heading question shows its own article only with lines or a status."""
+    question = node.question
+    title = f"{_escape(question.code)} {plan_html(question.title)}"
+    heading = (
+        f'<h3 class="heading-question" lang="{lang}">{title}</h3>\n' if question.is_heading else ""
+    )
+    if question.is_heading and not (node.lines or node.status):
+        return heading
+    parts = [] if question.is_heading else [f'<h3 lang="{lang}">{title}</h3>']
+    if question.timeline:
+        parts.append(
+            f'<p><span class="label">{words.timeline}</span>'
+            f' <span lang="{lang}">{_escape(question.timeline)}</span></p>'
+        )
+    if node.status:
+        narrative = node.status.narrative
+        parts.append(
+            '<div class="question-status"><span class="label">'
+            f"{words.question_status}</span> {_badge(node.status)}"
+            + (f'<div class="narrative">{plan_html(narrative)}</div>' if narrative else "")
+            + "</div>"
+        )
+    if node.lines:
+        parts.append(_lines_table(node.lines, lang, words))
+    sub = " sub-question" if question.heading_id else ""
+    return (
+        f'{heading}<article class="question{sub}" aria-label="{_escape(question.code)}">\n'
+        + "\n".join(parts)
+        + "\n</article>"
+    )
+
+
+def _lines_table(lines, lang, words):
+    """A question's table: line, units, deadline, and status with the line's own text."""
     rows = "\n".join(
-        f'<tr><td><a href="{_escape(line.url)}" lang="{lang}">{plan_text(line.text)}</a>'
+        f'<tr><td><a href="{_escape(line.url)}" lang="{lang}">{plan_html(line.text)}</a>'
         f"</td><td>{_escape(line.unit_codes)}</td><td>{_deadline(line, lang)}</td>"
-        f"<td>{_status(line.status, narrative=True) or no_status}</td></tr>"
+        f"<td>{_status(line.status, narrative=True) or words.no_status}</td></tr>"
         for line in lines
     )
-    return mark_safe(  # noqa: S308 - every value is escaped
-        f'<table class="lines">\n<thead><tr>{heads}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n'
-        "</table>"
+    return (
+        f'<table class="lines">\n<thead><tr>{words.heads}</tr></thead>\n<tbody>\n{rows}\n'
+        "</tbody>\n</table>"
     )
 
 
@@ -65,7 +118,7 @@ def my_rows(lines, lang):
         "\n".join(
             f'<tr><td lang="{lang}">{_escape(line.question.question.code)}</td>'
             f'<td><a href="{_escape(line.url)}" lang="{lang}">'
-            f"{plan_text(Truncator(line.text).words(30))}</a></td>"
+            f"{plan_html(Truncator(line.text).words(30))}</a></td>"
             f"<td>{_deadline(line, lang)}</td>"
             f"<td>{_status(line.status, narrative=False) or no_status}</td></tr>"
             for line in lines
@@ -100,5 +153,5 @@ def _status(status, narrative):
     if not status:
         return ""
     if narrative and status.narrative and not status.about_question:
-        return f'{_badge(status)}<div class="narrative">{plan_text(status.narrative)}</div>'
+        return f'{_badge(status)}<div class="narrative">{plan_html(status.narrative)}</div>'
     return _badge(status)
