@@ -19,6 +19,7 @@ from tests.factories import (
     build_world,
     make_plan,
     make_user,
+    module_rows,
 )
 from tests.plan_workbooks import import_fixture
 
@@ -211,21 +212,14 @@ def gb279(db):
 
 @pytest.fixture(scope="module")
 def imported_gb279(django_db_setup, django_db_blocker):
-    """The id of the real GB.279/TC/2 plan of fixtures/, imported once for a whole module.
+    """The id of the real GB.279/TC/2 plan of fixtures/, imported once for a whole module
+    (`module_rows`)."""
 
-    The import stands in a transaction rolled back after the module's last test; each test
-    still runs in a transaction of its own inside it, so what one test changes the next does
-    not see. Not for transactional tests (`live_server`): they do not run inside it.
-    """
-    with django_db_blocker.unblock():
-        module_transaction = transaction.atomic()
-        module_transaction.__enter__()
+    def build():
         import_fixture("GB.279-TC-2.xlsx")
-        plan_id = Plan.objects.get(symbol="GB.279/TC/2").pk
-    yield plan_id
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        module_transaction.__exit__(None, None, None)
+        return Plan.objects.get(symbol="GB.279/TC/2").pk
+
+    yield from module_rows(django_db_blocker, build)
 
 
 @pytest.fixture

@@ -127,7 +127,7 @@ def test_annex_runs_the_same_queries_whatever_the_plan_size(
 ):
     # default as-of (latest published round, latest report), the outline's parts, questions,
     # lines, their units, status updates
-    plan = build_gb279_like(questions=questions)
+    plan = build_gb279_like(questions=questions, bulk=True)
     with django_assert_num_queries(7):
         annex = plan_annex(plan).body
     assert annex.line_count == 3 * questions + 1
