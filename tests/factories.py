@@ -112,13 +112,14 @@ def new_line(question, *, order=None, due=datetime.date(2000, 9, 30), kind=None,
 def save_lines(lines, units=()):
     """Save new lines given to `units`, with the history records that saving them one by one
     writes (created, then given their units), in a few bulk inserts whatever their number."""
-    audit.bulk_create_with_history(ActionLine, lines)
-    if units:
-        through = ActionLine.units.through
-        through.objects.bulk_create(
-            through(actionline_id=line.pk, unit_id=unit.pk) for line in lines for unit in units
-        )
-        audit.bulk_m2m_history(ActionLine, [line.pk for line in lines])
+    with transaction.atomic():  # `bulk.create` reserves keys for its own transaction
+        audit.bulk_create_with_history(ActionLine, lines)
+        if units:
+            through = ActionLine.units.through
+            through.objects.bulk_create(
+                through(actionline_id=line.pk, unit_id=unit.pk) for line in lines for unit in units
+            )
+            audit.bulk_m2m_history(ActionLine, [line.pk for line in lines])
 
 
 def make_update(target, as_of, category=StatusCategory.IN_PROGRESS, **kwargs):
