@@ -27,6 +27,11 @@ from tests.plan_workbooks import import_fixture
 def pytest_configure(config):
     # Real hashers are slow on purpose; the tests sign users in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # WhiteNoise reads the headers of every static file (a thousand) when its middleware
+    # starts, and each test's client starts it anew: a third of a simple test's time. It looks
+    # files up on request instead, as in development; the real-server tests serve them as
+    # production does.
+    settings.WHITENOISE_AUTOREFRESH = True
 
 
 def pytest_collection_modifyitems(config, items):
