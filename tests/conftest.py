@@ -201,6 +201,20 @@ def world(client, manager_user, pardev, program_unit):
     return build_world(pardev, program_unit)
 
 
+@pytest.fixture(scope="module")
+def world_rows(django_db_setup, django_db_blocker):
+    """`build_world` once for a module (`module_rows`), with the units of `pardev` and
+    `program_unit`: for modules whose every database test starts from it. Tests take a copy
+    (`copy.deepcopy`), so that one changing an instance leaves the next its own."""
+
+    def build():
+        pardev = Unit.objects.create(code="PARDEV", name="Partnerships")
+        program_unit = Unit.objects.create(code="PROGRAM", name="Programming")
+        return build_world(pardev, program_unit)
+
+    yield from module_rows(django_db_blocker, build)
+
+
 PASSWORD = "alice-pass-2026"
 
 
