@@ -313,7 +313,11 @@ def bulk_plan(count, units):
     )
     outcome = Outcome.objects.create(framework=framework, order=1, code="1", title="Emploi")
     output = Output.objects.create(outcome=outcome, order=1, code="1.1", title="Capacités")
-    output.lines.add(*lines[::2])
+    # `output.lines.add` would record the history of each line one by one.
+    linked = [line.pk for line in lines[::2]]
+    through = Output.lines.through
+    through.objects.bulk_create(through(actionline_id=pk, output_id=output.pk) for pk in linked)
+    audit.bulk_m2m_history(ActionLine, linked)
     indicator = Indicator.objects.create(outcome=outcome, order=1, code="1.1", text="Pays")
     Milestone.objects.create(indicator=indicator, period="2000-01", text="3 pays")
     questions[0].outputs.add(output)
