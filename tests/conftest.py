@@ -19,6 +19,7 @@ from tests.factories import (
     build_world,
     make_plan,
     make_user,
+    module_rows,
 )
 from tests.plan_workbooks import import_fixture
 
@@ -26,6 +27,11 @@ from tests.plan_workbooks import import_fixture
 def pytest_configure(config):
     # Real hashers are slow on purpose; the tests sign users in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # WhiteNoise reads the headers of every static file (a thousand) when its middleware
+    # starts, and each test's client starts it anew: a third of a simple test's time. It looks
+    # files up on request instead, as in development; the real-server tests serve them as
+    # production does.
+    settings.WHITENOISE_AUTOREFRESH = True
 
 
 def pytest_collection_modifyitems(config, items):
@@ -195,6 +201,20 @@ def world(client, manager_user, pardev, program_unit):
     return build_world(pardev, program_unit)
 
 
+@pytest.fixture(scope="module")
+def world_rows(django_db_setup, django_db_blocker):
+    """`build_world` once for a module (`module_rows`), with the units of `pardev` and
+    `program_unit`: for modules whose every database test starts from it. Tests take a copy
+    (`copy.deepcopy`), so that one changing an instance leaves the next its own."""
+
+    def build():
+        pardev = Unit.objects.create(code="PARDEV", name="Partnerships")
+        program_unit = Unit.objects.create(code="PROGRAM", name="Programming")
+        return build_world(pardev, program_unit)
+
+    yield from module_rows(django_db_blocker, build)
+
+
 PASSWORD = "alice-pass-2026"
 
 
@@ -211,21 +231,14 @@ def gb279(db):
 
 @pytest.fixture(scope="module")
 def imported_gb279(django_db_setup, django_db_blocker):
-    """The id of the real GB.279/TC/2 plan of fixtures/, imported once for a whole module.
+    """The id of the real GB.279/TC/2 plan of fixtures/, imported once for a whole module
+    (`module_rows`)."""
 
-    The import stands in a transaction rolled back after the module's last test; each test
-    still runs in a transaction of its own inside it, so what one test changes the next does
-    not see. Not for transactional tests (`live_server`): they do not run inside it.
-    """
-    with django_db_blocker.unblock():
-        module_transaction = transaction.atomic()
-        module_transaction.__enter__()
+    def build():
         import_fixture("GB.279-TC-2.xlsx")
-        plan_id = Plan.objects.get(symbol="GB.279/TC/2").pk
-    yield plan_id
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        module_transaction.__exit__(None, None, None)
+        return Plan.objects.get(symbol="GB.279/TC/2").pk
+
+    yield from module_rows(django_db_blocker, build)
 
 
 @pytest.fixture

@@ -6,8 +6,10 @@ import itertools
 from types import SimpleNamespace
 
 from django.contrib.auth.models import Group, User
+from django.db import transaction
 from django.utils import timezone
 
+from ilo_tracker import audit
 from measures.models import (
     ActionLine,
     Clearance,
@@ -31,11 +33,33 @@ DAY = datetime.timedelta(days=1)
 _sequence = itertools.count(1)
 
 
-def make_plan(*, symbol=None, language="fr", parts=1, questions=1, lines=1, units=(), **kwargs):
+def module_rows(django_db_blocker, build):
+    """Rows that `build()` writes once for a whole module, and its result (a fixture's body:
+    `yield from module_rows(...)`).
+
+    They stand in a transaction rolled back after the module's last test; each test still
+    runs in a transaction of its own inside it, so what one test changes the next does not
+    see. Not for transactional tests (`live_server`): they do not run inside it.
+    """
+    with django_db_blocker.unblock():
+        module_transaction = transaction.atomic()
+        module_transaction.__enter__()
+        built = build()
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        module_transaction.__exit__(None, None, None)
+
+
+def make_plan(
+    *, symbol=None, language="fr", parts=1, questions=1, lines=1, units=(), bulk=False, **kwargs
+):
     """A plan of `parts` parts × `questions` questions × `lines` dated action lines.
 
     Without clearance unless asked (`requires_clearance=True`): updates count as saved, as
-    they did before issue 14, so tests about other things need no clearance step.
+    they did before issue 14, so tests about other things need no clearance step. With
+    `bulk=True` the lines and their history are the same, written by bulk inserts: for the
+    query pins' large plans.
     """
     kwargs.setdefault("requires_clearance", False)
     n = next(_sequence)
@@ -46,6 +70,7 @@ def make_plan(*, symbol=None, language="fr", parts=1, questions=1, lines=1, unit
         date=kwargs.pop("date", datetime.date(2000, 10, 5)),
         **kwargs,
     )
+    new_lines = []
     for p in range(1, parts + 1):
         part = Part.objects.create(plan=plan, order=p, number=str(p), title=f"Partie {p}")
         for q in range(1, questions + 1):
@@ -53,15 +78,27 @@ def make_plan(*, symbol=None, language="fr", parts=1, questions=1, lines=1, unit
                 part=part, order=q, code=f"{q} a)", title=f"Question {p}.{q}"
             )
             for i in range(1, lines + 1):
-                make_line(question, order=i, units=units)
+                if bulk:
+                    new_lines.append(new_line(question, order=i))
+                else:
+                    make_line(question, order=i, units=units)
+    save_lines(new_lines, units)
     return plan
 
 
 def make_line(question, *, order=None, due=datetime.date(2000, 9, 30), kind=None, units=(), **kw):
+    line = new_line(question, order=order, due=due, kind=kind, **kw)
+    line.save()
+    line.units.set(units)
+    return line
+
+
+def new_line(question, *, order=None, due=datetime.date(2000, 9, 30), kind=None, **kw):
+    """`make_line`'s line, not saved yet."""
     if order is None:
         order = question.lines.count() + 1
     kind = kind or (DeadlineKind.DATED if due else DeadlineKind.UNREAD)
-    line = ActionLine.objects.create(
+    return ActionLine(
         question=question,
         order=order,
         text=kw.pop("text", f"- ligne d'action {order}"),
@@ -70,8 +107,19 @@ def make_line(question, *, order=None, due=datetime.date(2000, 9, 30), kind=None
         deadline_kind=kind,
         **kw,
     )
-    line.units.set(units)
-    return line
+
+
+def save_lines(lines, units=()):
+    """Save new lines given to `units`, with the history records that saving them one by one
+    writes (created, then given their units), in a few bulk inserts whatever their number."""
+    with transaction.atomic():  # `bulk.create` reserves keys for its own transaction
+        audit.bulk_create_with_history(ActionLine, lines)
+        if units:
+            through = ActionLine.units.through
+            through.objects.bulk_create(
+                through(actionline_id=line.pk, unit_id=unit.pk) for line in lines for unit in units
+            )
+            audit.bulk_m2m_history(ActionLine, [line.pk for line in lines])
 
 
 def make_lines_due(question, dues, day):
@@ -87,6 +135,13 @@ def make_lines_due(question, dues, day):
 
 def make_update(target, as_of, category=StatusCategory.IN_PROGRESS, **kwargs):
     """A status update about an action line or a whole question."""
+    update = new_update(target, as_of, category, **kwargs)
+    update.save()
+    return update
+
+
+def new_update(target, as_of, category=StatusCategory.IN_PROGRESS, **kwargs):
+    """`make_update`'s update, not saved yet."""
     field = "action_line" if isinstance(target, ActionLine) else "question"
     # The steps a submitted or returned update has been through (the clearance constraints).
     if kwargs.get("clearance") in (Clearance.SUBMITTED, Clearance.RETURNED):
@@ -95,7 +150,7 @@ def make_update(target, as_of, category=StatusCategory.IN_PROGRESS, **kwargs):
         kwargs.setdefault("reviewed_by", kwargs.get("author"))
         kwargs.setdefault("reviewed_at", timezone.now())
         kwargs.setdefault("review_comment", "Please say what was done.")
-    return StatusUpdate.objects.create(
+    return StatusUpdate(
         **{field: target},
         as_of=as_of,
         category=category,
@@ -163,8 +218,11 @@ def build_world(pardev, program_unit):
     return w
 
 
-def build_gb279_like(language="fr", questions=10):
-    """A plan shaped like GB.279/TC/2: parts, a heading question, context, lines, statuses."""
+def build_gb279_like(language="fr", questions=10, bulk=False):
+    """A plan shaped like GB.279/TC/2: parts, a heading question, context, lines, statuses.
+
+    With `bulk=True` the same lines, their history and updates are written by bulk inserts:
+    for the query pins' large plans."""
     plan = Plan.objects.create(
         symbol="GB.279/TC/2",
         title="Rapport d'activité",
@@ -178,6 +236,7 @@ def build_gb279_like(language="fr", questions=10):
     heading = Question.objects.create(
         part=part, order=1, code="1.", title="Un programme cohérent", is_heading=True
     )
+    lines, narratives = [], []
     for n in range(1, questions + 1):
         question = Question.objects.create(
             part=part,
@@ -188,14 +247,26 @@ def build_gb279_like(language="fr", questions=10):
             context=f"Contexte {n}. {LONG}",
         )
         for i in range(1, 4):
-            line = make_line(
-                question,
-                order=i,
-                text=f"- ligne {n}.{i} {LONG}",
-                timeline=f"Calendrier {n}.{i}",
-                due=datetime.date(2001, 3, 31),
+            lines.append(
+                new_line(
+                    question,
+                    order=i,
+                    text=f"- ligne {n}.{i} {LONG}",
+                    timeline=f"Calendrier {n}.{i}",
+                    due=datetime.date(2001, 3, 31),
+                )
             )
-            make_update(line, AUG_31, narrative=f"Etat {n}.{i} au 31 août")
+            narratives.append(f"Etat {n}.{i} au 31 août")
+    if bulk:
+        save_lines(lines)
+        StatusUpdate.objects.bulk_create(
+            new_update(line, AUG_31, narrative=narrative)
+            for line, narrative in zip(lines, narratives, strict=True)
+        )
+    else:
+        for line, narrative in zip(lines, narratives, strict=True):
+            line.save()
+            make_update(line, AUG_31, narrative=narrative)
     part2 = Part.objects.create(plan=plan, order=2, number="II", title="Partie II – Qualité")
     whole = Question.objects.create(
         part=part2,
@@ -253,7 +324,11 @@ def bulk_plan(count, units):
     )
     outcome = Outcome.objects.create(framework=framework, order=1, code="1", title="Emploi")
     output = Output.objects.create(outcome=outcome, order=1, code="1.1", title="Capacités")
-    output.lines.add(*lines[::2])
+    # `output.lines.add` would record the history of each line one by one.
+    linked = [line.pk for line in lines[::2]]
+    through = Output.lines.through
+    through.objects.bulk_create(through(actionline_id=pk, output_id=output.pk) for pk in linked)
+    audit.bulk_m2m_history(ActionLine, linked)
     indicator = Indicator.objects.create(outcome=outcome, order=1, code="1.1", text="Pays")
     Milestone.objects.create(indicator=indicator, period="2000-01", text="3 pays")
     questions[0].outputs.add(output)

@@ -4,6 +4,7 @@ import datetime
 import itertools
 from decimal import Decimal
 
+from ilo_tracker import audit
 from outcomes.models import (
     Direction,
     Framework,
@@ -18,10 +19,17 @@ from outcomes.models import (
 _sequence = itertools.count(1)
 
 
-def make_framework(*, outcomes=1, outputs=0, indicators=1, language="fr", **kwargs):
+MILESTONES = (("2010-11", 70), ("2012-13", 80))
+
+
+def make_framework(*, outcomes=1, outputs=0, indicators=1, language="fr", bulk=False, **kwargs):
     """A 2010-2015 framework of `outcomes` × (`outputs` outputs, `indicators` indicators), each
-    indicator going from 50 to 90 with milestones 70 (2010-11) and 80 (2012-13)."""
+    indicator going from 50 to 90 with milestones 70 (2010-11) and 80 (2012-13).
+
+    With `bulk=True` the same indicators, milestones and their history are written by bulk
+    inserts: for the query pins' large frameworks."""
     n = next(_sequence)
+    milestones = kwargs.pop("milestones", MILESTONES)
     framework = Framework.objects.create(
         code=kwargs.pop("code", f"F{n}"),
         kind=Framework.Kind.STRATEGY,
@@ -30,17 +38,36 @@ def make_framework(*, outcomes=1, outputs=0, indicators=1, language="fr", **kwar
         last_year=2015,
         language=language,
     )
+    new_indicators = []
     for o in range(1, outcomes + 1):
         outcome = Outcome.objects.create(framework=framework, order=o, code=str(o), title=f"R{o}")
         for p in range(1, outputs + 1):
             Output.objects.create(outcome=outcome, order=p, code=f"{o}.{p}", title=f"P{o}.{p}")
         for i in range(1, indicators + 1):
-            make_indicator(outcome, order=i, **kwargs)
+            if bulk:
+                new_indicators.append(new_indicator(outcome, order=i, **kwargs))
+            else:
+                make_indicator(outcome, order=i, milestones=milestones, **kwargs)
+    if new_indicators:
+        audit.bulk_create_with_history(Indicator, new_indicators)
+        audit.bulk_create_with_history(
+            Milestone,
+            [m for indicator in new_indicators for m in new_milestones(indicator, milestones)],
+        )
     return framework
 
 
-def make_indicator(outcome, *, order=1, milestones=(("2010-11", 70), ("2012-13", 80)), **kw):
-    indicator = Indicator.objects.create(
+def make_indicator(outcome, *, order=1, milestones=MILESTONES, **kw):
+    indicator = new_indicator(outcome, order=order, **kw)
+    indicator.save()
+    for milestone in new_milestones(indicator, milestones):
+        milestone.save()
+    return indicator
+
+
+def new_indicator(outcome, *, order=1, **kw):
+    """`make_indicator`'s indicator, not saved yet."""
+    return Indicator(
         outcome=outcome,
         order=order,
         code=f"{outcome.code}.{order}",
@@ -52,15 +79,18 @@ def make_indicator(outcome, *, order=1, milestones=(("2010-11", 70), ("2012-13",
         direction=kw.pop("direction", Direction.INCREASE),
         **kw,
     )
+
+
+def new_milestones(indicator, milestones):
+    """Unsaved milestones of `indicator`: (period, a number or a text) each."""
     for period, value in milestones:
         numeric = isinstance(value, (int, Decimal))
-        Milestone.objects.create(
+        yield Milestone(
             indicator=indicator,
             period=period,
             value=value if numeric else None,
             text="" if numeric else value,
         )
-    return indicator
 
 
 def measure(indicator, period, value=None, *, as_of, **kwargs):

@@ -1,5 +1,6 @@
 """Exports: the filtered table as the user sees it, as XLSX and CSV, with formulas made inert."""
 
+import copy
 import csv
 import datetime
 import io
@@ -11,14 +12,14 @@ from django.urls import reverse
 from measures.models import StatusCategory
 from reports.exports import neutralise
 from tests.factories import WORLD_AS_OF as AS_OF
-from tests.factories import build_world, make_line, make_update
+from tests.factories import make_line, make_update
 
 
 @pytest.fixture
-def world(client, manager_user, pardev, program_unit):
+def world(client, manager_user, world_rows):
     """The table tests' hand-computed plans, with a manager signed in on `client`."""
     client.force_login(manager_user)
-    return build_world(pardev, program_unit)
+    return copy.deepcopy(world_rows)
 
 
 OVERDUE = {"overdue": "1", "as_of": AS_OF.isoformat(), "sort": "-due_date"}

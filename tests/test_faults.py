@@ -92,7 +92,7 @@ def job_status(job):
 @pytest.fixture
 def large_plan(manager_user):
     """A plan over the background threshold: its annex is rendered by the worker."""
-    return make_plan(symbol="GB.990/TC/1", questions=40, lines=10)
+    return make_plan(symbol="GB.990/TC/1", questions=40, lines=10, bulk=True)
 
 
 def test_a_render_whose_worker_is_killed_is_retried_once_then_failed_and_asked_again(

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from ilo_tracker.audit import Source, recorded
+from ilo_tracker.audit import Source, bulk_update_with_history, recorded
 from measures.history import history_page, records_of_line
 from measures.models import ActionLine
 
@@ -99,11 +99,12 @@ def test_the_plan_history_runs_the_same_queries_whatever_its_length(
     client, manager_user, pardev, django_assert_num_queries, lines
 ):
     """13 history rows or 1,003: each line has three (created, given its unit, edited)."""
-    plan = make_plan(parts=1, questions=2, lines=lines, units=[pardev])
+    plan = make_plan(parts=1, questions=2, lines=lines, units=[pardev], bulk=True)
     with recorded(Source.FORM, user=manager_user):
-        for line in ActionLine.objects.filter(question__part__plan=plan):
+        edited = list(ActionLine.objects.filter(question__part__plan=plan))
+        for line in edited:
             line.text += " (revu)"
-            line.save()
+        bulk_update_with_history(ActionLine, edited, ["text"])
         for row in (plan, plan.parts.get(), plan.parts.get().questions.first()):
             row.title += " (revu)"
             row.save()

@@ -1,5 +1,6 @@
 """The measures table: filters against hand-computed expectations, as of a chosen day."""
 
+import copy
 import datetime
 
 import pytest
@@ -7,14 +8,14 @@ from django.urls import reverse
 
 from measures.models import StatusCategory
 from tests.factories import WORLD_AS_OF as AS_OF
-from tests.factories import build_world, make_update
+from tests.factories import make_update
 
 DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture
-def world(pardev, program_unit):
-    return build_world(pardev, program_unit)
+def world(db, world_rows):
+    return copy.deepcopy(world_rows)
 
 
 def shown(client, **params):

@@ -235,7 +235,7 @@ def test_update_of_another_question_does_not_count(question):
 def test_overdue_runs_one_query_whatever_the_number_of_lines(
     django_assert_num_queries, size, pardev
 ):
-    plan = make_plan(questions=size // 10, lines=10, units=[pardev])
+    plan = make_plan(questions=size // 10, lines=10, units=[pardev], bulk=True)
     lines = ActionLine.objects.filter(question__part__plan=plan)
     make_update(lines.first().question, AS_OF - DAY, StatusCategory.IN_PROGRESS)
     with django_assert_num_queries(1):

@@ -10,13 +10,19 @@ from pypdf import PdfReader
 from measures.models import ActionLine, Part, Plan, Question, StatusCategory, StatusUpdate
 from reports.annex import GB279, GB341, plan_annex
 from reports.pdf import render_html, write_pdf
-from tests.factories import AUG_31, build_gb279_like, make_line, make_update
+from tests.factories import AUG_31, build_gb279_like, make_line, make_update, module_rows
 from tests.pdfs import html_text, pdf_pages, pdf_text, squeeze
 
 
 @pytest.fixture
 def gb279(db):
     return build_gb279_like()
+
+
+@pytest.fixture(scope="module")
+def gb279_pdf(django_db_setup, django_db_blocker):
+    """The annex PDF of `build_gb279_like()`, rendered once for the tests that only read it."""
+    yield from module_rows(django_db_blocker, lambda: write_pdf(plan_annex(build_gb279_like())))
 
 
 def test_french_plan_prints_gb_column_titles_with_the_as_of_date_in_french(gb279):
@@ -46,8 +52,8 @@ def test_the_plans_language_decides_the_headings_not_the_readers(gb279, language
     assert "Etat des travaux" not in text
 
 
-def test_every_line_timeline_and_status_is_printed_once_and_question_text_once(gb279):
-    text = pdf_text(write_pdf(plan_annex(gb279)))
+def test_every_line_timeline_and_status_is_printed_once_and_question_text_once(gb279_pdf):
+    text = pdf_text(gb279_pdf)
     for n in range(1, 11):
         assert text.count(f"1 {chr(96 + n)}) Question numéro {n}") == 1
         for i in range(1, 4):
@@ -58,8 +64,8 @@ def test_every_line_timeline_and_status_is_printed_once_and_question_text_once(g
     assert text.count("La planification devrait démarrer en janvier 2000") == 1
 
 
-def test_column_header_and_part_title_repeat_on_every_page_the_part_spans(gb279):
-    pages = pdf_pages(write_pdf(plan_annex(gb279)))
+def test_column_header_and_part_title_repeat_on_every_page_the_part_spans(gb279_pdf):
+    pages = pdf_pages(gb279_pdf)
     assert len(pages) >= 3
     for page in pages:
         assert "Contexte et lignes d'action" in page
@@ -71,9 +77,8 @@ def test_column_header_and_part_title_repeat_on_every_page_the_part_spans(gb279)
     assert squeeze(pages[1]).endswith(" 2")
 
 
-def test_pdf_is_a4_landscape_tagged_with_title_language_and_embedded_fonts(gb279, tmp_path):
-    content = write_pdf(plan_annex(gb279))
-    reader = PdfReader(io.BytesIO(content))
+def test_pdf_is_a4_landscape_tagged_with_title_language_and_embedded_fonts(gb279_pdf, tmp_path):
+    reader = PdfReader(io.BytesIO(gb279_pdf))
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (842, 595)
     assert reader.metadata.title == "GB.279/TC/2 – Rapport d'activité"
@@ -81,7 +86,7 @@ def test_pdf_is_a4_landscape_tagged_with_title_language_and_embedded_fonts(gb279
     assert root["/Lang"] == "fr"
     assert "/StructTreeRoot" in root
     path = tmp_path / "annex.pdf"
-    path.write_bytes(content)
+    path.write_bytes(gb279_pdf)
     fonts = subprocess.run(["pdffonts", path], capture_output=True, text=True).stdout
     rows = [row.split() for row in fonts.splitlines()[2:]]
     assert rows and all("DejaVu" in row[0] for row in rows)
@@ -127,7 +132,7 @@ def test_annex_runs_the_same_queries_whatever_the_plan_size(
 ):
     # default as-of (latest published round, latest report), the outline's parts, questions,
     # lines, their units, status updates
-    plan = build_gb279_like(questions=questions)
+    plan = build_gb279_like(questions=questions, bulk=True)
     with django_assert_num_queries(7):
         annex = plan_annex(plan).body
     assert annex.line_count == 3 * questions + 1

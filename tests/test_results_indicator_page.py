@@ -165,7 +165,7 @@ def test_indicator_page_queries_do_not_grow(
     client, manager_user, django_assert_num_queries, count
 ):
     """10 or 500 indicators in the framework and as many measurements of this one."""
-    framework = make_framework(indicators=count)
+    framework = make_framework(indicators=count, bulk=True)
     indicator = framework.outcomes.get().indicators.first()
     Measurement.objects.bulk_create(
         Measurement(

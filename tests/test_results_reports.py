@@ -72,7 +72,7 @@ def test_preview_is_the_same_document_and_refuses_a_bad_date(manager_client, ref
 
 @pytest.mark.parametrize("count", [10, 500])
 def test_results_document_queries_do_not_grow(db, count, django_assert_num_queries):
-    framework = make_framework(outcomes=2, outputs=3, indicators=count // 2)
+    framework = make_framework(outcomes=2, outputs=3, indicators=count // 2, bulk=True)
     for indicator in Indicator.objects.all()[:5]:
         measure(indicator, "2010-11", 75, as_of=day("2012-01-10"))
     # outcomes, outputs, indicators, milestones, measurements
