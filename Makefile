@@ -56,8 +56,14 @@ node_modules/.package-lock.json: package.json
 assets: node_modules/.package-lock.json
 
 # Collected as production serves them (hashed names and a manifest); development reads the sources.
-static: install assets
+static: install assets staticfiles/staticfiles.json
+
+# Collected again only when a source changed: hashing and compressing a thousand files takes
+# half a minute, which every `make test` paid.
+staticfiles/staticfiles.json: $(shell find static */static -type f 2>/dev/null) ilo_tracker/settings.py \
+		node_modules/.package-lock.json $(VENV)/.installed
 	DEBUG=false SECRET_KEY=collectstatic-only $(BIN)/python manage.py collectstatic --no-input -v0
+	touch $@
 
 messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
