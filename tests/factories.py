@@ -133,6 +133,22 @@ def make_lines_due(question, dues, day):
     ]
 
 
+def make_drawn_updates(lines, drawn, questions, as_of, entered_at):
+    """Updates from property tests' draws (target, days after `as_of`, category, clearance,
+    hours after `entered_at`): a target of 0 or more is one of `lines` (modulo their number),
+    a negative one `questions[target]`."""
+    return [
+        make_update(
+            questions[target] if target < 0 else lines[target % len(lines)],
+            as_of + datetime.timedelta(days=offset),
+            category,
+            clearance=clearance,
+            entered_at=entered_at + datetime.timedelta(hours=hours),
+        )
+        for target, offset, category, clearance, hours in drawn
+    ]
+
+
 def make_update(target, as_of, category=StatusCategory.IN_PROGRESS, **kwargs):
     """A status update about an action line or a whole question."""
     update = new_update(target, as_of, category, **kwargs)

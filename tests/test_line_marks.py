@@ -15,7 +15,7 @@ from measures.models import (
     StatusUpdate,
 )
 from measures.outline import lines_outline, plan_outline
-from tests.factories import make_line, make_lines_due, make_plan, make_update
+from tests.factories import make_drawn_updates, make_line, make_lines_due, make_plan, make_update
 
 AS_OF = datetime.date(2000, 8, 31)
 DAY = datetime.timedelta(days=1)
@@ -76,16 +76,7 @@ def by_outline(lines):
 )
 def test_outline_marks_and_statuses_are_the_sql_rules(question, dues, updates, day):
     lines = make_lines_due(question, dues, AS_OF)
-    made = [
-        make_update(
-            question if target < 0 else lines[target % len(lines)],
-            AS_OF + offset * DAY,
-            category,
-            clearance=clearance,
-            entered_at=ENTERED + entered * datetime.timedelta(hours=1),
-        )
-        for target, offset, category, clearance, entered in updates
-    ]
+    made = make_drawn_updates(lines, updates, {-1: question}, AS_OF, ENTERED)
     as_of = AS_OF + day * DAY
     expected, whole = by_sql(question, as_of)
 

@@ -16,7 +16,13 @@ from measures.models import (
     StatusCategory,
     StatusUpdate,
 )
-from tests.factories import make_line, make_lines_due, make_plan, make_update
+from tests.factories import (
+    make_drawn_updates,
+    make_line,
+    make_lines_due,
+    make_plan,
+    make_update,
+)
 
 AS_OF = datetime.date(2000, 8, 31)
 DAY = datetime.timedelta(days=1)
@@ -187,16 +193,7 @@ def test_overdue_lines_and_statuses_are_the_rule_read_plainly(question, dues, up
     cleared update about the line or its question by (as of, entered at, id)."""
     other = question.part.questions.create(order=2, code="2", title="Autre question")
     lines = make_lines_due(question, dues, AS_OF)
-    made = [
-        make_update(
-            {-2: other, -1: question}.get(target) or lines[target % len(lines)],
-            AS_OF + offset * DAY,
-            category,
-            clearance=clearance,
-            entered_at=ENTERED + entered * datetime.timedelta(hours=1),
-        )
-        for target, offset, category, clearance, entered in updates
-    ]
+    made = make_drawn_updates(lines, updates, {-2: other, -1: question}, AS_OF, ENTERED)
     as_of = AS_OF + day * DAY
 
     def status(line):
