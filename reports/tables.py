@@ -9,6 +9,7 @@ cell rendering cost more than the page's SQL. Hidden columns carry the full text
 exports show.
 """
 
+import copy
 from html import escape
 
 import django_tables2 as tables
@@ -49,6 +50,11 @@ def plain_rows(rows):
 
 
 class Column(tables.Column):
+    def __deepcopy__(self, memo):
+        # django-tables2 copies each column for each table; a table only sets a column's
+        # attributes (the status column's header), never changes one in place.
+        return copy.copy(self)
+
     def cell(self, value):
         return value
 
