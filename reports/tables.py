@@ -172,7 +172,7 @@ class LinePages(tables.data.TableQuerysetData):
     @cached_property
     def ids(self):
         """Read when the table paginates, after its ordering is set."""
-        return list(self.data.values_list("pk", flat=True))
+        return list(self.data.prefetch_related(None).values_list("pk", flat=True))
 
     def __len__(self):
         return len(self.ids)
@@ -182,9 +182,9 @@ class LinePages(tables.data.TableQuerysetData):
         ids = self.ids[page]
         if not ids:
             return []
-        lines = lines_as_of(self.as_of).filter(pk__in=ids).order_by()  # in `ids`' order below
+        lines = lines_as_of(self.as_of).filter(pk__in=ids).order_by().prefetch_related(None)
         rows = {row["pk"]: row for row in lines.values(*row_fields(self.table.columns))}
-        return plain_rows([rows[pk] for pk in ids])
+        return plain_rows([rows[pk] for pk in ids])  # in `ids`' order
 
 
 class MeasuresTable(tables.Table):
