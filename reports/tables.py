@@ -17,7 +17,6 @@ from django.db.models import F
 from django.template.defaultfilters import truncatechars
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -50,11 +49,6 @@ def plain_rows(rows):
 
 
 class Column(tables.Column):
-    def __deepcopy__(self, memo):
-        # django-tables2 copies each column for each table; a table only sets a column's
-        # attributes (the status column's header), never changes one in place.
-        return copy.copy(self)
-
     def cell(self, value):
         return value
 
@@ -66,20 +60,16 @@ class Column(tables.Column):
         """The page's cell, escaped (`MeasuresTable.rows_html`)."""
         return escape(str(table.default if value in self.empty_values else self.render(value)))
 
+    def __deepcopy__(self, memo):
+        # django-tables2 copies each column for each table; a table only sets a column's
+        # attributes (the status column's header), never changes one in place.
+        return copy.copy(self)
+
 
 class LineColumn(Column):
     """The line's text, shortened, as the link to its page."""
 
     LENGTH = 200
-
-    def render(self, value, record, table):
-        return format_html(
-            '<a href="{}" title="{}">{}</a>',
-            table.line_url(record.pk),
-            value,
-            # Most lines are shorter: `truncatechars` reads every character to find out.
-            value if len(value) <= self.LENGTH else truncatechars(value, self.LENGTH),
-        )
 
     def html(self, value, row, table):
         # Most lines are shorter: `truncatechars` reads every character to find out.
@@ -124,11 +114,6 @@ class StatusColumn(Column):
 class OverdueColumn(Column):
     def cell(self, value):
         return gettext("Yes") if value else ""
-
-    def render(self, value):
-        if not value:
-            return ""
-        return format_html('<span class="badge overdue">{}</span>', gettext("Overdue"))
 
     def html(self, value, row, table):
         return table.overdue_badge if value else ""
