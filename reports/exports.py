@@ -14,8 +14,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from measures.outline import statuses_by_id, units_of
 from measures.text import clean_text
+
+from .tables import plain_rows, row_fields
 
 CHUNK_SIZE = 1000
 # A spreadsheet reads a cell starting with these as a formula (or a formula's continuation).
@@ -47,14 +48,9 @@ def export_rows(table, queryset):
     columns = export_columns(table)
     yield [str(column.header) for column in columns]
     cells = [(str(column.accessor), column.column.cell) for column in columns]
-    fields = {name for name, _ in cells} - {"units", "status"}
-    rows = queryset.prefetch_related(None).values("pk", "status_update_id", *fields)
+    rows = queryset.prefetch_related(None).values(*row_fields(columns))
     for chunk in itertools.batched(rows.iterator(CHUNK_SIZE), CHUNK_SIZE):
-        units = units_of([row["pk"] for row in chunk])
-        statuses = statuses_by_id(row["status_update_id"] for row in chunk)
-        for row in chunk:
-            row["units"] = units.get(row["pk"], [])
-            row["status"] = statuses.get(row["status_update_id"])
+        for row in plain_rows(chunk):
             yield [_plain(cell(row[name])) for name, cell in cells]
 
 

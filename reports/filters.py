@@ -173,6 +173,14 @@ class LineFilter(django_filters.FilterSet):
         for name in self.LISTS:
             self.form.fields[name].widget.choices = functools.partial(self.list_choices, name)
 
+    def get_form_class(self):
+        """Built once a process rather than field by field on every page: its fields depend on
+        no request, and what does (the lists, above) is set on each form's own copies."""
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = type(self)._form_class = super().get_form_class()
+        return form_class
+
     # Lists of rows of their own tables (a new one needs a trigger in migration 0003).
     LISTS = ("plan", "part", "unit", "framework", "outcome", "output")
 

@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from measures.models import Plan
-from measures.outline import attach_statuses
 from measures.policy import can_read_plans, framework_for_user, plan_for_user, require
 from outcomes.models import Framework
 
@@ -34,8 +33,6 @@ def measures_table(request, paginate):
     filterset, lines, as_of = filtered_lines(request, request.user)
     table = MeasuresTable(LinePages(lines, as_of), as_of=as_of)
     RequestConfig(request, paginate=paginate).configure(table)
-    if paginate:
-        attach_statuses([row.record for row in table.paginated_rows])
     return filterset, table
 
 

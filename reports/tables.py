@@ -1,22 +1,28 @@
 """The measures table: what a manager sees, and the one list of columns the exports write.
 
-Each column's spreadsheet cell is `cell(value)` of its accessor's value, so the exports read plain
-`.values()` rows instead of rendering the table cell by cell (20,000 lines in a few seconds).
-Hidden columns carry the full texts that only the exports show. A line's units and its `status`
-(`measures.outline.Status`) are read by id for the page's rows, or for each chunk of an export.
+The page and the exports read the same plain `.values()` rows (`plain_rows`), keyed by each
+column's accessor, with the line's units and its `status` (`measures.outline.Status`) read by id
+for the page's rows or for each chunk of an export. A row's spreadsheet cell is each column's
+`cell(value)`; its HTML, `html(value, row, table)`, escaped there, and the page's rows are
+written in one pass (`MeasuresTable.rows_html`): model instances and django-tables2's cell by
+cell rendering cost more than the page's SQL. Hidden columns carry the full texts that only the
+exports show.
 """
+
+import copy
+from html import escape
 
 import django_tables2 as tables
 from django.db.models import F
 from django.template.defaultfilters import truncatechars
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from measures.models import PRINT_ORDER, DeadlineKind
-from measures.outline import line_url_maker, local_date
+from measures.outline import line_url_maker, local_date, statuses_by_id, units_of
 
 from .filters import lines_as_of
 
@@ -25,9 +31,24 @@ def then_print_order(*fields):
     return (*fields, *PRINT_ORDER)
 
 
-class Column(tables.Column):
-    reads_record = False  # True: `html` reads the record itself, not the accessor's value
+def row_fields(columns):
+    """The `.values()` fields of `plain_rows` for these (bound) columns: their accessors."""
+    fields = dict.fromkeys(str(column.accessor) for column in columns)
+    return ["pk", "status_update_id", *(f for f in fields if f not in ("units", "status"))]
 
+
+def plain_rows(rows):
+    """`.values()` rows of lines (with "pk" and "status_update_id"), given their "units"
+    and "status", in two queries."""
+    units = units_of([row["pk"] for row in rows])
+    statuses = statuses_by_id(row["status_update_id"] for row in rows)
+    for row in rows:
+        row["units"] = units.get(row["pk"], [])
+        row["status"] = statuses.get(row["status_update_id"])
+    return rows
+
+
+class Column(tables.Column):
     def cell(self, value):
         return value
 
@@ -35,9 +56,14 @@ class Column(tables.Column):
         """The cell for django-tables2's own readers (the PDF report)."""
         return self.cell(value)
 
-    def html(self, value, record, table):
-        """The page's cell (`MeasuresTable.page_cells`)."""
-        return table.default if value in self.empty_values else self.render(value)
+    def html(self, value, row, table):
+        """The page's cell, escaped (`MeasuresTable.rows_html`)."""
+        return escape(str(table.default if value in self.empty_values else self.render(value)))
+
+    def __deepcopy__(self, memo):
+        # django-tables2 copies each column for each table; a table only sets a column's
+        # attributes (the status column's header), never changes one in place.
+        return copy.copy(self)
 
 
 class LineColumn(Column):
@@ -45,17 +71,10 @@ class LineColumn(Column):
 
     LENGTH = 200
 
-    def render(self, value, record, table):
-        return format_html(
-            '<a href="{}" title="{}">{}</a>',
-            table.line_url(record.pk),
-            value,
-            # Most lines are shorter: `truncatechars` reads every character to find out.
-            value if len(value) <= self.LENGTH else truncatechars(value, self.LENGTH),
-        )
-
-    def html(self, value, record, table):
-        return self.render(value, record, table)
+    def html(self, value, row, table):
+        # Most lines are shorter: `truncatechars` reads every character to find out.
+        shown = value if len(value) <= self.LENGTH else truncatechars(value, self.LENGTH)
+        return f'<a href="{table.line_url(row["pk"])}" title="{escape(value)}">{escape(shown)}</a>'
 
 
 class DateColumn(Column):
@@ -96,16 +115,12 @@ class OverdueColumn(Column):
     def cell(self, value):
         return gettext("Yes") if value else ""
 
-    def render(self, value):
-        if not value:
-            return ""
-        return format_html('<span class="badge overdue">{}</span>', gettext("Overdue"))
+    def html(self, value, row, table):
+        return table.overdue_badge if value else ""
 
 
 class UnitsColumn(Column):
     """A line's units: prefetched on the page, read by chunk for the exports."""
-
-    reads_record = True  # resolving the accessor would make a related manager for nothing
 
     def __init__(self, *args, part, **kwargs):
         super().__init__(*args, accessor="units", empty_values=(), orderable=False, **kwargs)
@@ -116,26 +131,23 @@ class UnitsColumn(Column):
         return separator.join(getattr(unit, self.part) for unit in units)
 
     def value(self, record):
-        return self.cell(record.units.all())
+        """From a plain row, or a line with its units prefetched (the PDF report)."""
+        units = record["units"] if isinstance(record, dict) else record.units.all()
+        return self.cell(units)
 
-    def render(self, record):
-        return format_html_join(
-            ", ",
-            '<abbr title="{}">{}</abbr>',
-            ((unit.name, unit.code) for unit in record.units.all()),
+    def html(self, units, row, table):
+        return ", ".join(
+            f'<abbr title="{escape(unit.name)}">{escape(unit.code)}</abbr>' for unit in units
         )
-
-    def html(self, value, record, table):
-        return self.render(record)
 
 
 class LinePages(tables.data.TableQuerysetData):
     """The filtered lines (a queryset of `filters.lines_as_of`), paginated.
 
     Their ids in the table's order, read in one query, give the count and each page; a page's
-    lines are then read by id with their status. The filters (status, overdue, due within)
-    are thus evaluated once for each line, not once to count and again to find the page, and
-    the status columns only for the page's lines.
+    lines are then read by id with their status, as `plain_rows`. The filters (status,
+    overdue, due within) are thus evaluated once for each line, not once to count and again
+    to find the page, and the status columns only for the page's lines.
     """
 
     def __init__(self, data, as_of):
@@ -145,19 +157,19 @@ class LinePages(tables.data.TableQuerysetData):
     @cached_property
     def ids(self):
         """Read when the table paginates, after its ordering is set."""
-        return list(self.data.values_list("pk", flat=True))
+        return list(self.data.prefetch_related(None).values_list("pk", flat=True))
 
     def __len__(self):
         return len(self.ids)
 
     def __getitem__(self, page):
-        """The lines of `page`, a slice (the paginator's)."""
+        """The rows of `page`, a slice (the paginator's)."""
         ids = self.ids[page]
         if not ids:
             return []
-        lines = lines_as_of(self.as_of).filter(pk__in=ids).order_by()  # in `ids`' order below
-        lines = {line.pk: line for line in lines}
-        return [lines[pk] for pk in ids]
+        lines = lines_as_of(self.as_of).filter(pk__in=ids).order_by().prefetch_related(None)
+        rows = {row["pk"]: row for row in lines.values(*row_fields(self.table.columns))}
+        return plain_rows([rows[pk] for pk in ids])  # in `ids`' order
 
 
 class MeasuresTable(tables.Table):
@@ -198,21 +210,21 @@ class MeasuresTable(tables.Table):
                 "date": date
             }
 
-    def page_cells(self):
-        """The page's rows as lists of cells, each rendered by its column directly:
-        django-tables2's per-cell work (signatures, attributes) costs more than the query."""
-        columns = [(bound.column, bound.accessor) for bound in self.columns]
-        return [
-            [
-                column.html(
-                    None if column.reads_record else accessor.resolve(row.record, quiet=True),
-                    row.record,
-                    self,
-                )
-                for column, accessor in columns
-            ]
-            for row in self.paginated_rows
-        ]
+    @cached_property
+    def overdue_badge(self):
+        return f'<span class="badge overdue">{escape(gettext("Overdue"))}</span>'
+
+    def rows_html(self):
+        """The page's rows (`LinePages`' plain rows), each cell written by its column."""
+        columns = [(bound.column.html, str(bound.accessor)) for bound in self.columns]
+        return mark_safe(
+            "".join(
+                "<tr>"
+                + "".join(f"<td>{html(row[key], row, self)}</td>" for html, key in columns)
+                + "</tr>"
+                for row in self.paginated_rows.data
+            )
+        )
 
     def order_due_date(self, queryset, is_descending):
         """Lines with no due date last, whichever the direction."""

@@ -5,6 +5,8 @@ from html.parser import HTMLParser
 
 from django.urls import reverse
 
+from measures.models import ActionLine
+
 
 class FormFields(HTMLParser):
     """The values a browser would submit from the admin's change form."""
@@ -45,10 +47,16 @@ def open_form(client, url):
     return parser.data
 
 
+def table_lines(response):
+    """The lines a measures table page shows, in its order (its rows are plain `.values()`)."""
+    ids = [row.record["pk"] for row in response.context["table"].paginated_rows]
+    lines = ActionLine.objects.in_bulk(ids)
+    return [lines[pk] for pk in ids]
+
+
 def followed(client, url):
     """The lines the measures table shows at `url` (a dashboard's link)."""
-    response = client.get(url)
-    return {row.record for row in response.context["table"].paginated_rows}
+    return set(table_lines(client.get(url)))
 
 
 def annex_url(plan, **query):

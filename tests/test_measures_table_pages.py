@@ -37,7 +37,7 @@ def table(client, **params):
 
 
 def row(line):
-    return (line.pk, line.status_update_id, line.is_overdue, line.status)
+    return (line["pk"], line["status_update_id"], line["is_overdue"], line["status"])
 
 
 @settings(
