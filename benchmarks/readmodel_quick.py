@@ -28,9 +28,9 @@ os.environ.update(
     DEBUG="false", SECRET_KEY="benchmark-only", ALLOWED_HOSTS="testserver", CONN_MAX_AGE="60"
 )
 
-import django  # noqa: E402
-
-django.setup()
+# Loaded as gunicorn loads it (the app set up, then the garbage collector's startup objects
+# frozen), not by django.setup() alone.
+import ilo_tracker.wsgi  # noqa: E402, F401
 
 from django.conf import settings  # noqa: E402
 

@@ -320,9 +320,7 @@ def load(env, admin, measures_url, requests_per_client):
 def measure(args):
     url = os.environ["DATABASE_URL"]
     create_database(url)
-    import django
-
-    django.setup()
+    import ilo_tracker.wsgi  # noqa: F401 - the app loaded as gunicorn loads it
     from django.db import connection
 
     admin, staff, built = build_scale_data(args.lines, args.updates)
