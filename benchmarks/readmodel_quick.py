@@ -11,6 +11,7 @@ throwaway database of its own.
 """
 
 import datetime
+import importlib
 import os
 import random
 import re
@@ -36,7 +37,7 @@ settings.STORAGES["staticfiles"] = {
 }
 # Loaded as gunicorn loads it (the app set up, then the garbage collector's startup objects
 # frozen), not by django.setup() alone.
-import ilo_tracker.wsgi  # noqa: E402, F401
+importlib.import_module("ilo_tracker.wsgi")
 
 from django.contrib.auth.models import User  # noqa: E402
 from django.db import connection  # noqa: E402
