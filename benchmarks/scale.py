@@ -320,10 +320,9 @@ def load(env, admin, measures_url, requests_per_client):
 def measure(args):
     url = os.environ["DATABASE_URL"]
     create_database(url)
-    import django
-
-    django.setup()
     from django.db import connection
+
+    import ilo_tracker.wsgi  # noqa: F401 - the app loaded as gunicorn loads it
 
     admin, staff, built = build_scale_data(args.lines, args.updates)
     from measures.models import ActionLine, Plan, StatusUpdate

@@ -15,8 +15,6 @@ from operator import attrgetter
 
 from django.conf import settings
 from django.db import models
-from django.urls import resolve
-from django.urls.exceptions import Resolver404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -127,13 +125,15 @@ class AuditMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        try:
-            in_admin = resolve(request.path_info).namespace == "admin"
-        except Resolver404:
-            in_admin = False
         # request.user is lazy: the user is looked up only if a change is recorded.
-        with recorded(Source.ADMIN if in_admin else Source.FORM, user=request.user):
+        with recorded(Source.FORM, user=request.user):
             return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # The URL as Django resolved it, not resolved a second time; undone with the rest
+        # when `recorded` above ends.
+        if request.resolver_match.namespace == "admin":
+            _how.set(How(Source.ADMIN, request.user))
 
 
 def bulk_create_with_history(model, objs):

@@ -188,3 +188,15 @@ def test_filter_panel_offers_deadline_not_read_once_and_labels_every_date(client
         assert f'<label for="{input_id}"' in page, input_id
     # The one "not read" checkbox still filters, as do old links with kind=unread.
     assert client.get(reverse("measures"), {"kind": "unread"}).context["filter"].is_valid()
+
+
+def test_navigation_speaks_each_visitors_language(client, staff_user):
+    """The navigation is written once per language (base.html's `{% cache %}`): each page
+    still shows it in the language of the person asking."""
+    client.force_login(staff_user)
+    for language, words in [("en", "My measures"), ("fr", "Mes mesures"), ("es", "Mis medidas")]:
+        client.cookies["django_language"] = language
+        page = client.get("/profile/").content.decode()
+        assert f'<a href="/">{words}</a>' in page, language
+    client.cookies["django_language"] = "en"
+    assert '<a href="/">My measures</a>' in client.get("/profile/").content.decode()
