@@ -167,18 +167,21 @@ def _health(url):
         return None
 
 
-@contextmanager
-def task_workers(env, count=1):
-    """`count` task workers (`manage.py db_worker`), running until the block ends."""
+def run_task_workers(env, count=1, timeout=300):
+    """Run `count` task workers (`manage.py db_worker --batch`) side by side until the queue is
+    empty: a test waits for them to exit instead of polling the queue from yet another process."""
     with ExitStack() as stack:
-        for _ in range(count):
+        workers = [
             stack.enter_context(
                 process(
-                    [PYTHON, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.2"],
+                    [PYTHON, "manage.py", "db_worker", "--batch", "--no-startup-delay"],
                     env,
                 )
             )
-        yield
+            for _ in range(count)
+        ]
+        for worker in workers:
+            worker.wait(timeout=timeout)
 
 
 class Response:
@@ -274,5 +277,13 @@ for username in {usernames!r}:
 def signed_in_cookies(env, usernames):
     """Session cookies of `usernames`, made directly: signing in 50 clients through the login
     form would spend most of a test on password hashing."""
-    keys = run_python(env, SESSIONS_CODE.format(usernames=list(usernames))).split()
-    return [{"sessionid": key} for key in keys]
+    return seed(env, "", usernames)[1]
+
+
+def seed(env, code, usernames):
+    """Run `code` (writing a test's rows, `usernames` among them), then make those users'
+    session cookies, in one process: each start of Django costs seconds of CPU. Returns what
+    `code` printed and the cookies."""
+    lines = run_python(env, code + SESSIONS_CODE.format(usernames=list(usernames))).splitlines()
+    cut = len(lines) - len(usernames)
+    return "\n".join(lines[:cut]), [{"sessionid": key} for key in lines[cut:]]
