@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from measures.models import Plan, Unit
 from measures.policy import MANAGERS_GROUP, STAFF_GROUP
 from reports import documents
+from tests import servers
 from tests.factories import (
     build_gb279_like,
     build_world,
@@ -192,6 +193,14 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         path = tmp_path_factory.mktemp("db") / "test.sqlite3"
         database.setdefault("TEST", {})["NAME"] = str(path)
         database.setdefault("OPTIONS", {})["init_command"] = "PRAGMA synchronous=OFF"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The real-server tests' databases are copies of the test database as just migrated
+    (tests/servers.py), not of one more `migrate`."""
+    with django_db_blocker.unblock():
+        servers.keep_as_template(connection, os.environ.get("DATABASE_URL", ""))
 
 
 @pytest.fixture

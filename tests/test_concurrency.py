@@ -16,7 +16,7 @@ from tests.servers import (
     gunicorn,
     production_env,
     run_python,
-    signed_in_cookies,
+    seed,
 )
 
 CLIENTS = 50
@@ -77,8 +77,9 @@ def save_statuses(base, cookies, client_number, lines):
 def test_concurrent_status_saves_are_all_kept_once_and_none_fails(tmp_path):
     with fresh_database() as url:
         env = production_env(url, tmp_path)
-        lines = json.loads(run_python(env, SEED.format(lines=LINES, clients=CLIENTS)))
-        cookies = signed_in_cookies(env, [f"client{n}" for n in range(CLIENTS)])
+        usernames = [f"client{n}" for n in range(CLIENTS)]
+        printed, cookies = seed(env, SEED.format(lines=LINES, clients=CLIENTS), usernames)
+        lines = json.loads(printed)
         with gunicorn(env, workers=4) as base, ThreadPoolExecutor(CLIENTS) as pool:
             results = list(
                 pool.map(lambda n: save_statuses(base, cookies[n], n, lines), range(CLIENTS))

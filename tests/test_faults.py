@@ -3,6 +3,7 @@
 The worker is a real `manage.py db_worker` process on the test database, killed with SIGKILL.
 """
 
+import datetime
 import os
 import signal
 import subprocess
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from measures.admin_import import UPLOAD_DIR
+from measures.heartbeat import stale_before
 from measures.models import Plan
 from reports.models import RenderJob
 from tests.factories import make_plan
@@ -84,6 +86,10 @@ def kill_when(process, condition):
     process.wait(timeout=30)
 
 
+def modified_at(path):
+    return datetime.datetime.fromtimestamp(path.stat().st_mtime, datetime.UTC)
+
+
 def job_status(job):
     job.refresh_from_db()
     return job.status
@@ -108,7 +114,7 @@ def test_a_render_whose_worker_is_killed_is_retried_once_then_failed_and_asked_a
     first_task = DBTaskResult.objects.get()
     assert first_task.status == TaskResultStatus.RUNNING  # what the queue believes
     assert "Laying out pages" in client.get(job_url).content.decode()
-    time.sleep(LEASE + 0.5)
+    wait_for(lambda: RenderJob.objects.stalled().exists())  # a lease after its last heartbeat
 
     # Looking at the job notices the dead worker: the task is failed, the render tried again.
     page = client.get(job_url).content.decode()
@@ -121,7 +127,7 @@ def test_a_render_whose_worker_is_killed_is_retried_once_then_failed_and_asked_a
 
     # Second try killed too: a new request fails the job for good and gets a fresh one.
     kill_when(worker(), lambda: job_status(job) == RenderJob.Status.LAYOUT)
-    time.sleep(LEASE + 0.5)
+    wait_for(lambda: RenderJob.objects.stalled().exists())
     fresh_url = client.get(pdf_url)["Location"]
     assert fresh_url != job_url
     job.refresh_from_db()
@@ -159,7 +165,8 @@ def test_an_import_whose_worker_is_killed_fails_with_a_message_and_leaves_no_upl
     assert stored.exists()
 
     kill_when(worker(), lambda: "Step " in client.get(progress_url).content.decode())
-    time.sleep(LEASE + 0.5)
+    beats = stored.with_suffix(".progress.json")  # touched at each heartbeat
+    wait_for(lambda: modified_at(beats) < stale_before())  # a lease after the last one
     page = client.get(progress_url).content.decode()
     assert "The import failed; nothing was written." in page
     assert "The task worker stopped during the import" in page

@@ -6,7 +6,6 @@ the shared MEDIA_ROOT or in the database.
 """
 
 import json
-import time
 
 from tests.servers import (
     ROOT,
@@ -15,8 +14,8 @@ from tests.servers import (
     gunicorn,
     production_env,
     run_python,
-    signed_in_cookies,
-    task_workers,
+    run_task_workers,
+    seed,
 )
 
 RENDERS = 12
@@ -59,14 +58,12 @@ def test_two_workers_run_each_task_once_and_any_server_serves_the_pdfs(tmp_path)
     media = tmp_path / "media"
     with fresh_database() as url:
         env = production_env(url, media)
-        run_python(env, SEED.format(renders=RENDERS, superuser=SUPERUSER))
-        with task_workers(env, count=2):
-            results = wait_for(
-                env, lambda r: all(s in ("SUCCESSFUL", "FAILED") for s, _ in r["tasks"])
-            )
+        _, [cookies] = seed(env, SEED.format(renders=RENDERS, superuser=SUPERUSER), ["root"])
+        run_task_workers(env, count=2)
+        results = json.loads(run_python(env, RESULTS))
         (tmp_path / "b").mkdir()
         with gunicorn(env | {"TMPDIR": str(tmp_path / "b")}, workers=1) as other_server:
-            server = Client(other_server, signed_in_cookies(env, ["root"])[0])
+            server = Client(other_server, cookies)
             downloads = [server.get(f"/renders/{pk}/file.pdf") for pk, _, _ in results["jobs"]]
 
     assert [status for status, _ in results["tasks"]] == ["SUCCESSFUL"] * RENDERS
@@ -84,8 +81,7 @@ def test_an_upload_made_on_one_server_is_previewed_and_imported_on_another(tmp_p
     workbook = (ROOT / "fixtures" / "GB.279-TC-2.xlsx").read_bytes()
     with fresh_database() as url:
         env = production_env(url, tmp_path / "media")
-        run_python(env, SUPERUSER)
-        cookies = signed_in_cookies(env, ["root"])[0]
+        _, [cookies] = seed(env, SUPERUSER, ["root"])
         (tmp_path / "a").mkdir()
         (tmp_path / "b").mkdir()
         with (
@@ -111,12 +107,3 @@ def test_an_upload_made_on_one_server_is_previewed_and_imported_on_another(tmp_p
 
     assert results["plans"] == ["GB.279/TC/2"]
     assert list((tmp_path / "media" / "imports").iterdir()) == []  # removed once imported
-
-
-def wait_for(env, done, timeout=300):
-    deadline = time.monotonic() + timeout
-    while True:
-        results = json.loads(run_python(env, RESULTS))
-        if done(results) or time.monotonic() > deadline:
-            return results
-        time.sleep(1)
