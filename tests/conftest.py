@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from measures.models import Plan, Unit
 from measures.policy import MANAGERS_GROUP, STAFF_GROUP
@@ -154,6 +154,10 @@ def browser():
         )
         yield browser
         browser.close()
+        # While Playwright's event loop runs, Django keeps the connections this thread opens
+        # apart from those it opened before (asgiref's Local): close them while they can still
+        # be reached, or one stays open and the test database cannot be dropped at the end.
+        connections.close_all()
 
 
 @pytest.fixture
