@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, connections, transaction
+from django.utils import translation
 
 from measures.models import Plan, Unit
 from measures.policy import MANAGERS_GROUP, STAFF_GROUP
@@ -43,6 +44,13 @@ def pytest_collection_modifyitems(config, items):
     if skipped:
         config.hook.pytest_deselected(items=skipped)
         items[:] = [item for item in items if not item.get_closest_marker("one_database")]
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in the site's language: LocaleMiddleware leaves active the language of
+    the last request a test made, which the next test would otherwise run in."""
+    translation.deactivate()
 
 
 # Playwright's sync API runs an event loop in the test thread; database access from the test
