@@ -9,7 +9,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
+from django.utils import translation
 
 from measures.models import Plan, Unit
 from measures.policy import MANAGERS_GROUP, STAFF_GROUP
@@ -44,6 +45,13 @@ def pytest_collection_modifyitems(config, items):
     if skipped:
         config.hook.pytest_deselected(items=skipped)
         items[:] = [item for item in items if not item.get_closest_marker("one_database")]
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in the site's language: LocaleMiddleware leaves active the language of
+    the last request a test made, which the next test would otherwise run in."""
+    translation.deactivate()
 
 
 # Playwright's sync API runs an event loop in the test thread; database access from the test
@@ -155,6 +163,10 @@ def browser():
         )
         yield browser
         browser.close()
+        # While Playwright's event loop runs, Django keeps the connections this thread opens
+        # apart from those it opened before (asgiref's Local): close them while they can still
+        # be reached, or one stays open and the test database cannot be dropped at the end.
+        connections.close_all()
 
 
 @pytest.fixture
