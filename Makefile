@@ -73,10 +73,11 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run -v1
 
-# The two databases' runs side by side, each one's output printed whole when it ends: much of
-# a run waits on its servers, task workers and browser, which the other run fills.
-test: system-test-packages install assets messages static lint
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+# The two databases' runs side by side, and lint beside them, each one's output printed whole
+# when it ends: much of a run waits on its servers, task workers and browser, which the other
+# jobs fill. Any of the three failing fails `make test`.
+test: system-test-packages install assets messages static
+	$(MAKE) --no-print-directory -j3 --output-sync=target lint test-sqlite test-postgres
 	@echo "All checks and both test runs passed."
 
 test-sqlite:
