@@ -149,6 +149,19 @@ def make_drawn_updates(lines, drawn, questions, as_of, entered_at):
     ]
 
 
+def status_by_the_rule(updates, line, on):
+    """A line's status on `on`, the rule read plainly for property tests to compare against:
+    the newest cleared update about the line or its whole question by (as of, entered at, id)."""
+    counted = [
+        u
+        for u in updates
+        if u.clearance == Clearance.CLEARED
+        and u.as_of <= on
+        and (u.action_line_id == line.pk or u.question_id == line.question_id)
+    ]
+    return max(counted, key=lambda u: (u.as_of, u.entered_at, u.pk), default=None)
+
+
 def make_update(target, as_of, category=StatusCategory.IN_PROGRESS, **kwargs):
     """A status update about an action line or a whole question."""
     update = new_update(target, as_of, category, **kwargs)

@@ -20,7 +20,14 @@ from reports.annex import plan_annex
 from reports.changes import ChangeKind, plan_changes
 from reports.models import RenderJob
 from reports.pdf import write_pdf
-from tests.factories import build_gb279_like, bulk_plan, make_line, make_plan, make_update
+from tests.factories import (
+    build_gb279_like,
+    bulk_plan,
+    make_line,
+    make_plan,
+    make_update,
+    status_by_the_rule,
+)
 from tests.pages import open_form
 from tests.pdfs import html_text, pdf_text
 from tests.plan_workbooks import import_fixture
@@ -339,14 +346,7 @@ class StatusChangesFollowTheOneRule(TestCase):
         start, end = day(since), day(since + length)
 
         def status(line, on):
-            about = [
-                u
-                for u in saved
-                if u.clearance == Clearance.CLEARED
-                and u.as_of <= on
-                and (u.action_line_id == line.pk or u.question_id == question.pk)
-            ]
-            return max(about, key=lambda u: (u.as_of, u.entered_at, u.pk), default=None)
+            return status_by_the_rule(saved, line, on)
 
         def category(line, on):
             update = status(line, on)

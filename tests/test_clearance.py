@@ -11,7 +11,15 @@ from hypothesis import strategies as st
 from measures import policy, services
 from measures.models import Clearance, ReportingRound, StatusCategory, StatusUpdate
 from measures.policy import STAFF_GROUP
-from tests.factories import AUG_31, DAY, make_line, make_plan, make_update, make_user
+from tests.factories import (
+    AUG_31,
+    DAY,
+    make_line,
+    make_plan,
+    make_update,
+    make_user,
+    status_by_the_rule,
+)
 
 
 @pytest.fixture
@@ -340,8 +348,7 @@ def test_the_status_is_the_newest_cleared_update_whatever_else_waits(
         )
         for whole, offset, state in updates
     ]
-    cleared = [u for u in made if u.clearance == Clearance.CLEARED]
-    newest = max(cleared, key=lambda u: (u.as_of, u.entered_at, u.pk), default=None)
+    newest = status_by_the_rule(made, line, AUG_31)
     status = type(line).objects.with_status_as_of(AUG_31).get(pk=line.pk)
     assert status.status_update_id == (newest.pk if newest else None)
     StatusUpdate.objects.filter(pk__in=[u.pk for u in made]).delete()

@@ -22,6 +22,7 @@ from tests.factories import (
     make_lines_due,
     make_plan,
     make_update,
+    status_by_the_rule,
 )
 
 AS_OF = datetime.date(2000, 8, 31)
@@ -158,8 +159,7 @@ def test_status_is_the_newest_update_about_the_line_on_the_day(question, updates
         for whole, offset, category in updates
     ]
     as_of = AS_OF + day * DAY
-    counted = [u for u in made if u.as_of <= as_of]
-    newest = max(counted, key=lambda u: (u.as_of, u.entered_at, u.pk), default=None)
+    newest = status_by_the_rule(made, line, as_of)
     annotated = status_of(line, as_of)
     assert annotated.status_update_id == (newest.pk if newest else None)
     assert annotated.status_category == (newest.category if newest else "")
@@ -197,14 +197,7 @@ def test_overdue_lines_and_statuses_are_the_rule_read_plainly(question, dues, up
     as_of = AS_OF + day * DAY
 
     def status(line):
-        counted = [
-            u
-            for u in made
-            if u.clearance == Clearance.CLEARED
-            and u.as_of <= as_of
-            and (u.action_line_id == line.pk or u.question_id == question.pk)
-        ]
-        return max(counted, key=lambda u: (u.as_of, u.entered_at, u.pk), default=None)
+        return status_by_the_rule(made, line, as_of)
 
     def overdue(line):
         closed = status(line) and status(line).category in StatusCategory.closed()
