@@ -7,6 +7,7 @@ import time
 import openpyxl
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from measures.models import ActionLine, Plan
 from tests.factories import WORLD_AS_OF as AS_OF
@@ -27,11 +28,11 @@ def test_manager_finds_overdue_lines_and_downloads_them(
         ActionLine.objects.overdue(AS_OF).in_print_order().select_related("question__part__plan")
     )
     in_plan = [line for line in overdue if line.question.part.plan == world.plan]
-    assert page.get_by_text(f"{len(in_plan)} action lines as of Aug. 31, 2000").is_visible()
+    expect(page.get_by_text(f"{len(in_plan)} action lines as of Aug. 31, 2000")).to_be_visible()
     # Filter on the table itself: overdue in every plan as of that day.
     page.get_by_label("Plan").select_option(label="---------")
     page.get_by_role("button", name="Show lines").click()
-    assert page.get_by_text(f"{len(overdue)} action lines as of Aug. 31, 2000").is_visible()
+    expect(page.get_by_text(f"{len(overdue)} action lines as of Aug. 31, 2000")).to_be_visible()
     assert page.locator("tbody tr").count() == len(overdue)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download Excel (XLSX)").click()
@@ -60,9 +61,9 @@ def test_manager_answers_which_lines_of_a_real_plan_were_overdue_and_who_owns_th
     page.get_by_label(re.compile("^Overdue")).check()
     page.get_by_role("button", name="Show lines").click()
     caption = f"{len(expected)} action lines as of Aug. 31, 2000"
-    assert page.get_by_text(caption).is_visible()
+    expect(page.get_by_text(caption)).to_be_visible()
     units = page.locator("table.measures-table tbody tr td:nth-child(7)")
-    assert page.get_by_role("columnheader", name="Responsible units").is_visible()
+    expect(page.get_by_role("columnheader", name="Responsible units")).to_be_visible()
     assert all(units.all_inner_texts())  # every line shows who owns it
     with page.expect_download() as download:
         page.get_by_role("link", name="Download Excel (XLSX)").click()

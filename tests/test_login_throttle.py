@@ -5,6 +5,7 @@ import datetime
 import pytest
 import time_machine
 from axes.models import AccessAttempt
+from playwright.sync_api import expect
 
 LOGIN = "/accounts/login/"
 RIGHT = "alice-pass-2026"
@@ -87,4 +88,4 @@ def test_in_a_browser_the_fifth_failure_shows_the_block_on_the_sign_in_page(new_
         page.get_by_role("button", name="Sign in").click()
     alert = page.get_by_role("alert")
     assert "Signing in is blocked after 5 failed attempts" in alert.inner_text()
-    assert page.get_by_role("link", name="Forgotten your password?").is_visible()
+    expect(page.get_by_role("link", name="Forgotten your password?")).to_be_visible()
