@@ -39,7 +39,8 @@ def pytest_configure(config):
 def pytest_collection_modifyitems(config, items):
     """The PostgreSQL run leaves out the tests marked `one_database`: they read no database,
     or do the same database work as a test that runs on both (another language's run of a
-    browser round), so a second run would only repeat the SQLite run's result."""
+    browser round; the layout of PDF, Word and phone pages, whose queries the annex and page
+    tests run), so a second run would only repeat the SQLite run's result."""
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         return
     skipped = [item for item in items if item.get_closest_marker("one_database")]

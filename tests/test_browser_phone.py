@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 from measures.models import ActionLine, Plan
 from tests.plan_workbooks import import_fixture
 
-pytestmark = pytest.mark.browser
+# Layout: the pages' queries are the same as in the tests that run on both databases.
+pytestmark = [pytest.mark.browser, pytest.mark.one_database]
 
 PHONE = {"width": 390, "height": 844}
 

@@ -18,6 +18,9 @@ from reports.pdf import render_html
 from tests.pdfs import pdf_pages
 from tests.plan_workbooks import import_fixture
 
+# Layout of what is printed: read by the same queries as the annex tests run on both databases.
+pytestmark = pytest.mark.one_database
+
 AS_OF = datetime.date(2000, 8, 31)
 
 

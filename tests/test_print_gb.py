@@ -21,6 +21,9 @@ from reports.wording import Wording
 from tests.pdfs import normalise, pdf_pages, squeeze
 from tests.plan_workbooks import import_fixture
 
+# Layout of what is printed: read by the same queries as the annex tests run on both databases.
+pytestmark = pytest.mark.one_database
+
 AUG_31 = datetime.date(2000, 8, 31)
 
 

@@ -15,6 +15,9 @@ from tests.factories import make_update
 from tests.pdfs import normalise, pdf_pages, pdf_text, squeeze
 from tests.plan_workbooks import FIXTURES, import_fixture
 
+# Layout of what is printed: read by the same queries as the annex tests run on both databases.
+pytestmark = pytest.mark.one_database
+
 HEADER = ["Questions", "Contexte et lignes d'action", "Calendrier"]
 STATUS_TITLE = "Etat des travaux au 31 août 2000"
 
