@@ -18,6 +18,7 @@ from django.utils.translation import override
 from measures.importing.layouts import get_layout
 from measures.models import ActionLine, ReportingRound, StatusCategory, StatusUpdate
 from measures.outline import plan_outline
+from measures.text import is_list_item
 from measures.timelines import fold
 from outcomes.models import Output
 
@@ -28,7 +29,6 @@ from .wording import Wording
 GB279 = "gb279"
 GB341 = "gb341"
 LAYOUTS = {GB279: "reports/annex_gb279.html", GB341: "reports/annex_gb341.html"}
-BULLETS = ("-", "–", "—", "•")
 # A note line naming outcomes, folded ("Tous les résultats stratégiques du P&B 2020-21").
 OUTCOMES = re.compile(r"\b(?:resultats?|outcomes?|resultados?)\b")
 
@@ -203,7 +203,7 @@ def _line_row(line):
         timeline=line.timeline,
         # A status reported for the whole question is shown once, with the question.
         status=_status_text(line.own_status),
-        has_bullet=line.text.lstrip().startswith(BULLETS),
+        has_bullet=is_list_item(line.text.lstrip()),
     )
 
 

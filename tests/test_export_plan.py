@@ -9,8 +9,9 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from measures.importing import read_plan, write_blank_template
-from measures.models import Clearance, Plan, StatusUpdate
+from measures.models import ActionLine, Clearance, Plan, StatusUpdate
 from tests.factories import make_line, make_plan, make_update
+from tests.plan_workbooks import PART_I, make_workbook
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 
@@ -42,6 +43,27 @@ def test_round_trip_gives_the_same_cell_values(reference_data, tmp_path, name, s
     second = export(symbol, tmp_path / "second.xlsx")
     assert second == first
     assert len(first) > 25
+
+
+def test_lines_pasted_from_word_and_numbered_lines_come_back_the_same(db, tmp_path):
+    rows = [
+        PART_I,
+        ["1 a) Puces de Word", "Contexte.\n\uf0b7\tligne un\no\tligne deux", "Mai 2000"],
+        ["1 b) Numérotées", "Considérant:\n1. ligne trois\n2. ligne quatre", "2001\n2002"],
+    ]
+    (tmp_path / "pasted.xlsx").write_bytes(make_workbook(("Annexe", rows)))
+    call_command("import_plan", str(tmp_path / "pasted.xlsx"), stdout=io.StringIO())
+    first = export("GB.900/TC/1", tmp_path / "first.xlsx")
+    empty_database()
+    call_command("import_plan", str(tmp_path / "first.xlsx"), stdout=io.StringIO())
+    assert export("GB.900/TC/1", tmp_path / "second.xlsx") == first
+    lines = ActionLine.objects.in_print_order().select_related("question")
+    assert [(line.question.context, line.text, line.timeline) for line in lines] == [
+        ("Contexte.", "•\tligne un", ""),
+        ("Contexte.", "o\tligne deux", ""),
+        ("Considérant:", "1. ligne trois", "2001"),
+        ("Considérant:", "2. ligne quatre", "2002"),
+    ]
 
 
 def test_export_keeps_the_annex_layout(reference_data, tmp_path):

@@ -32,9 +32,33 @@ def test_clean_text_leaves_only_characters_xml_accepts(text):
     assert cleaned.count("\n") == text.count("\n") + text.count("\x0b") + text.count("\x0c")
 
 
-@given(st.text(st.characters(blacklist_categories=["Cc", "Cs"])))
+# What Word and web pages paste besides: invisible marks inside words (soft hyphen, zero-width
+# space, word joiner, byte-order mark), and Word's Symbol and Wingdings bullets.
+INVISIBLE = "\u00ad\u200b\u2060\ufeff"
+WORD_BULLETS = {"\uf0b7": "•", "\uf0a7": "▪", "\uf0d8": "➢", "\uf0fc": "✓", "\uf076": "❖"}
+ORDINARY = st.text(
+    st.characters(
+        blacklist_categories=["Cc", "Cs"], blacklist_characters=INVISIBLE + "".join(WORD_BULLETS)
+    )
+)
+
+
+@given(ORDINARY)
 def test_clean_text_keeps_ordinary_text_as_it_is(text):
     assert clean_text(text) == text
+
+
+@given(ORDINARY, st.lists(st.tuples(st.integers(0, 100), st.sampled_from(INVISIBLE))))
+def test_invisible_characters_pasted_into_text_are_removed(text, marks):
+    pasted = text
+    for position, mark in marks:
+        pasted = pasted[:position] + mark + pasted[position:]
+    assert clean_text(pasted) == text
+
+
+@pytest.mark.parametrize(("pasted", "bullet"), WORD_BULLETS.items())
+def test_words_own_bullets_become_the_bullets_they_draw(pasted, bullet):
+    assert clean_text(f"{pasted}\tRapport envoyé") == f"{bullet}\tRapport envoyé"
 
 
 def test_pasted_control_characters_are_cleaned_by_the_status_form(alice, line):  # noqa: F811

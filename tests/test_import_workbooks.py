@@ -94,6 +94,58 @@ def test_bullets_make_lines_and_every_other_paragraph_the_context():
     assert [line.status for line in question.lines] == ["Terminé", "Terminé"]
 
 
+# Bullets as a cell holds them once pasted from Word or a PDF: Word's own Symbol and
+# Wingdings bullets (private-use characters), its "o" and tab for the second level, and the
+# usual glyphs.
+@pytest.mark.parametrize(
+    "bullet", ["\uf0b7\t", "\uf0a7\t", "\uf0d8 ", "o\t", "◦ ", "▪ ", "● ", "➢ ", "✓ ", "‣ "]
+)
+def test_bullets_pasted_from_word_make_lines(bullet):
+    cell = f"Le contexte.\n{bullet}première ligne\n{bullet}deuxième ligne"
+    plan = read(("A", [PART_I, ["1 a) Q", cell, "Mai 2000\nJuin 2000"]]))
+    question = plan.parts[0].questions[0]
+    assert question.context == "Le contexte."
+    texts = [line.text for line in question.lines]
+    assert [text[len(bullet) :] for text in texts] == ["première ligne", "deuxième ligne"]
+    assert all(text[0].isprintable() and not "\ue000" <= text[0] <= "\uf8ff" for text in texts)
+    assert [line.timeline for line in question.lines] == ["Mai 2000", "Juin 2000"]
+
+
+@pytest.mark.parametrize("numbers", [("1.", "2."), ("1)", "2)"), ("a)", "b)")])
+def test_without_bullets_numbered_paragraphs_are_the_lines(numbers):
+    first, second = numbers
+    cell = f"Le contexte:\n{first} première ligne\n{second} deuxième ligne"
+    plan = read(("A", [PART_I, ["1 a) Q", cell, "Mai 2000\nJuin 2000"]]))
+    question = plan.parts[0].questions[0]
+    assert question.context == "Le contexte:"
+    assert [(line.text, line.timeline) for line in question.lines] == [
+        (f"{first} première ligne", "Mai 2000"),
+        (f"{second} deuxième ligne", "Juin 2000"),
+    ]
+
+
+def test_with_bullets_numbered_paragraphs_stay_in_the_context():
+    cell = "Considérant:\n1. le premier point;\n2. le second.\n- la ligne d'action"
+    question = read(("A", [PART_I, ["1 a) Q", cell, "Mai 2000"]])).parts[0].questions[0]
+    assert question.context == "Considérant:\n1. le premier point;\n2. le second."
+    assert [line.text for line in question.lines] == ["- la ligne d'action"]
+
+
+def test_invisible_characters_pasted_into_titles_and_codes_are_ignored():
+    """Soft hyphens, zero-width spaces and byte-order marks, as Word and web pages paste them."""
+    header = ["Ques\u00adtions", "Contexte et lignes\u200b d'action", "Calen\u00addrier"]
+    rows = [
+        ["\ufeffGB.903/TC/1 Plan"],
+        header,
+        ["Par\u00adtie I – Une"],
+        ["\u200b1 a) Q", "- ligne", "Mai 2000"],
+    ]
+    plan = read(("A", rows, False))
+    question = plan.parts[0].questions[0]
+    assert (plan.symbol, question.code, question.title) == ("GB.903/TC/1", "1 a)", "Q")
+    assert (question.lines[0].text, question.lines[0].timeline) == ("- ligne", "Mai 2000")
+
+
 def test_a_cell_that_does_not_match_the_lines_belongs_to_the_whole_question():
     plan = read(
         ("A", [PART_I, ["1 a) Q", "- un\n- deux\n- trois", "[...]\nFin 2001", "En cours"]])

@@ -255,3 +255,21 @@ def test_a_newer_whole_question_status_replaces_its_lines_older_ones_in_the_anne
     before = plan_annex(gb279, as_of=AUG_31).body
     block = next(b for b in before.parts[0].questions if b.code == "1 a)")
     assert [line.status for line in block.lines] == [f"Etat 1.{i} au 31 août" for i in (1, 2, 3)]
+
+
+def test_lines_with_their_own_bullet_or_number_get_no_dash_added(gb279):
+    question = gb279.parts.get(number="I").questions.get(code="1 b)")
+    lines = ActionLine.objects.filter(question=question)
+    StatusUpdate.objects.filter(action_line__in=lines).delete()
+    lines.delete()
+    texts = ["- tiret", "◦ puce de Word", "1. numérotée", "a) lettrée", "sans marque"]
+    for order, text in enumerate(texts):
+        make_line(question, order=order, text=text)
+    block = plan_annex(gb279).body.parts[0].questions[2]
+    assert [(line.text, line.has_bullet) for line in block.lines] == [
+        ("- tiret", True),
+        ("◦ puce de Word", True),
+        ("1. numérotée", True),
+        ("a) lettrée", True),
+        ("sans marque", False),
+    ]

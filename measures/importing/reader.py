@@ -16,7 +16,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from ilo_tracker import bulk
-from measures.text import MAX_TEXT_LENGTH
+from measures.text import BULLETS, MAX_TEXT_LENGTH, is_bullet, is_numbered
 from measures.timelines import fold
 
 from .headers import (
@@ -36,8 +36,7 @@ from .layouts import DEFAULT, LAYOUTS
 from .parsed import OutputLink, ParsedLine, ParsedPart, ParsedPlan, ParsedQuestion
 from .workbook import ImportRefused, Problem, read_workbook
 
-BULLETS = ("-", "–", "—", "•", "·")
-_ITEM_BULLET = re.compile(r"^(?:[-–—•·]|[a-z]\)|\d+\))\s*")
+_ITEM_BULLET = re.compile(rf"^(?:{'|'.join(map(re.escape, BULLETS))}|[a-z]\)|\d+\))\s*")
 _DITTO = {'"', "“", "”", "〃", "''", "idem", "id.", "«»", "« »"}
 _PART_WORDS = "|".join(
     sorted({re.escape(word) for layout in LAYOUTS.values() for word in layout.part_words})
@@ -83,10 +82,6 @@ def read_plan(
     """
     sheets = read_workbook(data, filename)
     return _Reader(filename, symbol, plan_date).read(sheets)
-
-
-def is_bullet(text):
-    return text.startswith(BULLETS)
 
 
 class _Reader:
@@ -434,11 +429,16 @@ class _Reader:
         self.part.questions.append(question)
 
     def read_lines(self, question, rows):
-        """Bullet paragraphs are lines, every other paragraph the context; else a row a line."""
+        """Bullet paragraphs are lines, every other paragraph the context; without bullets,
+        numbered paragraphs ("1.", "a)") are the lines; else a row a line."""
         paragraphs = [(row, text) for row in rows for text in row.cells.get(LINES, [])]
-        if any(is_bullet(text) for _row, text in paragraphs):
-            lines = [(row, [text]) for row, text in paragraphs if is_bullet(text)]
-            context = [text for _row, text in paragraphs if not is_bullet(text)]
+        is_item = next(
+            (test for test in (is_bullet, is_numbered) if any(test(t) for _r, t in paragraphs)),
+            None,
+        )
+        if is_item:
+            lines = [(row, [text]) for row, text in paragraphs if is_item(text)]
+            context = [text for _row, text in paragraphs if not is_item(text)]
         else:
             lines = [(row, row.cells[LINES]) for row in rows if row.cells.get(LINES)]
             context = []

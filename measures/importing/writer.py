@@ -22,13 +22,12 @@ from openpyxl.styles import Alignment, Font
 
 from measures.models import Question, StatusUpdate
 from measures.outline import plan_outline
-from measures.text import clean_text
+from measures.text import clean_text, is_bullet, is_numbered
 from outcomes.models import Output
 
 from .headers import PLAN_DATE_LABELS
 from .layouts import LINES, QUESTION, STATUS, TIMELINE, UNITS, get_layout
 from .layouts.gb341 import LAYOUT as GROUPED_LAYOUT
-from .reader import is_bullet
 
 _SUPERSCRIPT = re.compile(r"<sup>(.*?)</sup>", re.DOTALL)
 _SUPERSCRIPT_FONT = InlineFont(vertAlign="superscript")
@@ -147,7 +146,7 @@ def _question_rows(node):
         UNITS: ["; ".join(unit.code for unit in line.units) for line in lines],
     }
     if (
-        all(is_bullet(text) for text in texts)
+        (all(map(is_bullet, texts)) or all(map(is_numbered, texts)))
         and all(_reads_back(own[kind], whole[kind]) for kind in whole)
         # One units paragraph is every line's; else one a line.
         and (len(set(own[UNITS])) == 1 or all(own[UNITS]))
