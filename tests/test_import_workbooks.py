@@ -63,6 +63,33 @@ def test_spanish_header_and_status_date():
     assert str(plan.parts[0].questions[0].lines[0].as_of) == "2000-08-31"
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Situation au 31 août 2000",
+        "Statut au 31/08/2000",
+        "Etat au 31 août 2000",
+        "Status (as of 31 August 2000)",
+        "Status on 31 August 2000",
+        "Progress report as of 2000-08-31",
+        "Estado al 31 de agosto de 2000",
+        "Situación al 31 de agosto de 2000",
+    ],
+)
+def test_status_titles_as_secretariats_write_them(title):
+    rows = [["GB.904/TC/1"], [*HEADER_FR[:3], title], PART_I, ["1 a) Q", "- l", "2001", "Fait"]]
+    line = read(("A", rows, False)).parts[0].questions[0].lines[0]
+    assert (line.status, str(line.as_of)) == ("Fait", "2000-08-31")
+
+
+@pytest.mark.parametrize("title", ["Status", "Situation", "Statut"])
+def test_a_status_title_without_its_date_words_is_a_column_not_imported(title):
+    rows = [["GB.904/TC/1"], [*HEADER_FR[:3], title], PART_I, ["1 a) Q", "- l", "2001", "Fait"]]
+    plan = read(("A", rows, False))
+    assert plan.parts[0].questions[0].lines[0].status == ""
+    assert [(problem.message, problem.column) for problem in plan.ignored_columns] == [(title, 4)]
+
+
 def test_repeated_part_heading_and_header_after_a_page_break_are_skipped():
     plan = read(
         (
