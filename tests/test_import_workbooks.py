@@ -6,6 +6,7 @@ import pytest
 from openpyxl import Workbook
 
 from measures.importing import read_plan
+from measures.importing.workbook import ImportRefused
 from tests.plan_workbooks import HEADER_FR, PART_I, make_workbook
 
 pytestmark = pytest.mark.one_database
@@ -260,6 +261,47 @@ def test_output_groups_link_questions_and_keep_other_lines_as_note():
     ]
     assert two.outputs_note == "Stratégie de développement (GB.335/INS/9);"
     assert three.outputs == []
+
+
+def test_parts_by_letter_and_measures_coded_by_letter_and_number():
+    """Enabling outcomes' plans: "Partie A", measures "A.1", and groups that name them."""
+    plan = read(
+        (
+            "A",
+            [
+                ["Partie A – Gouvernance"],
+                ["A.1 Une", "L1", "2022"],
+                ["A.2. Deux", "L2", "2023"],
+                ["Les mesures proposées A.1 et A.2 concernent les produits suivants:"],
+                ["P&B 2022-23, produit A.1: Leadership"],
+                ["Objectif prioritaire B – Appui"],
+                ["B.1 Trois", "L3", "2024"],
+            ],
+        )
+    )
+    assert [(part.number, [q.code for q in part.questions]) for part in plan.parts] == [
+        ("A", ["A.1", "A.2."]),
+        ("B", ["B.1"]),
+    ]
+    one, two = plan.parts[0].questions
+    assert [(o.framework, o.code) for o in one.outputs + two.outputs] == [
+        ("P&B 2022-23", "A.1"),
+        ("P&B 2022-23", "A.1"),
+    ]
+
+
+def test_a_workbook_whose_sheets_name_two_plans_is_refused_at_the_second_title():
+    second = [["GB.777/POL/1 – Un autre plan"], HEADER_FR, PART_I, ["1 b) Q", "- l", "2001"]]
+    with pytest.raises(ImportRefused) as refused:
+        read(("A", [PART_I, ["1 a) Q", "- l", "2001"]]), ("B", second, False))
+    assert [(p.sheet, p.row, p.column) for p in refused.value.problems] == [("B", 1, 1)]
+    assert "names the plan GB.777/POL/1, but the first title names GB.900/TC/1" in str(
+        refused.value.problems[0]
+    )
+    # The same plan continued on another sheet, or another paper cited under the title, is one.
+    same = [["GB.900/TC/1 (suite)"], ["Voir GB.777/POL/1"], HEADER_FR, PART_I]
+    plan = read(("A", [PART_I, ["1 a) Q", "- l", "2001"]]), ("B", [*same, second[-1]], False))
+    assert [q.code for q in plan.parts[0].questions] == ["1 a)", "1 b)"]
 
 
 @pytest.mark.parametrize(

@@ -41,8 +41,12 @@ _DITTO = {'"', "“", "”", "〃", "''", "idem", "id.", "«»", "« »"}
 _PART_WORDS = "|".join(
     sorted({re.escape(word) for layout in LAYOUTS.values() for word in layout.part_words})
 )
-_PART = re.compile(rf"^(?:{_PART_WORDS})\s+(?P<number>[ivxlc]+|\d+)\b")
-_CODE = re.compile(r"^(?P<code>\d+\s*[a-z]\)|\d+(?:\.\d+)+\.?|\d+\.|[a-z]\))(?:\s+|$)(?P<rest>.*)")
+# Parts numbered in Roman or Arabic figures, or by a letter (enabling outcomes: "Partie A").
+_PART = re.compile(rf"^(?:{_PART_WORDS})\s+(?P<number>[ivxlc]+|\d+|[a-z])\b")
+_CODE = re.compile(
+    r"^(?P<code>\d+\s*[a-z]\)|\d+(?:\.\d+)+\.?|\d+\.|[a-z]\)|[A-Za-z]\.\d+(?:\.\d+)*\.?)"
+    r"(?:\s+|$)(?P<rest>.*)"
+)
 _GROUP = re.compile(
     r"^(?:les mesures proposees|la mesure proposee|(?:the )?proposed (?:measures?|actions?)"
     r"|las medidas propuestas|la medida propuesta)\s+(?P<codes>.*?)\s+"
@@ -91,6 +95,9 @@ class _Reader:
         self.given_date = plan_date
         self.written_date = None
         self.title_texts = []
+        # Each title row that starts with a symbol, as (symbol, sheet, row, column): a
+        # workbook whose sheets name two plans is two files pasted together.
+        self.title_symbols = []
         self.errors = []
         self.warnings = []
         self.ignored = []
@@ -199,6 +206,8 @@ class _Reader:
             written = plan_date_text(cells[column])
             if written is None:
                 self.title_texts.append(cells[column])
+                if starts := SYMBOL.match(cells[column].strip()):
+                    self.title_symbols.append((starts.group(), sheet, number, column))
                 continue
             if not written:
                 column = next(columns, None)
@@ -222,6 +231,22 @@ class _Reader:
             self.written_date = self.written_date or day
 
     def symbol_and_title(self, sheets):
+        for other, sheet, row, column in self.title_symbols[1:]:
+            first = self.title_symbols[0][0]
+            if other != first:
+                self.errors.append(
+                    self.problem(
+                        _(
+                            "this title names the plan %(other)s, but the first title names "
+                            "%(first)s: a workbook holds one plan; import each plan from its own "
+                            "file."
+                        )
+                        % {"other": other, "first": first},
+                        sheet,
+                        row,
+                        column,
+                    )
+                )
         written = next((m for text in self.title_texts if (m := SYMBOL.search(text))), None)
         if written is None:
             if not self.given_symbol:
@@ -344,7 +369,10 @@ class _Reader:
         if code is None:
             self.errors.append(
                 self.problem(
-                    _("a question cell must start with its code, e.g. “1 a)”, “1.”, “1.1”, “a)”."),
+                    _(
+                        "a question cell must start with its code, e.g. “1 a)”, “1.”, “1.1”, "
+                        "“a)”, “A.1”."
+                    ),
                     sheet,
                     number,
                     header.columns[QUESTION],
@@ -374,8 +402,10 @@ class _Reader:
         self.rows = []
 
     def start_group(self, sheet, number, column, codes_text, rest):
-        codes = re.findall(r"\d+(?:\.\d+)*", codes_text)
-        questions = {q.code.rstrip("."): q for q in (self.part.questions if self.part else [])}
+        codes = [code.upper() for code in re.findall(r"(?:[a-z]\.)?\d+(?:\.\d+)*", codes_text)]
+        questions = {
+            q.code.rstrip(".").upper(): q for q in (self.part.questions if self.part else [])
+        }
         self.group = []
         self.group_frameworks = _frameworks(rest)
         for code in codes:
