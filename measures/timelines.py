@@ -126,6 +126,8 @@ _ONGOING = _words(
     r"tous les (?:\w+ )?ans",
     r"chaque annee",
     r"annuellement",
+    # A recurring report or meeting: "Annuel", "Trimestriel", "Quarterly", "Mensual".
+    r"(?:annuel|mensuel|trimestriel|semestriel)\w*",
     r"on-?going",
     r"in progress",
     r"under ?way",
@@ -133,6 +135,7 @@ _ONGOING = _words(
     r"regularly",
     r"periodically",
     r"annually",
+    r"annual|monthly|quarterly|half-yearly|biannual",
     r"(?:every|each) (?:\w+ )?years?",
     r"en curso",
     r"en marcha",
@@ -140,6 +143,7 @@ _ONGOING = _words(
     r"regularmente",
     r"periodicamente",
     r"anualmente",
+    r"(?:anual|mensual|trimestral|semestral)(?:es|mente)?",
     r"cada (?:\w+ )?anos?",
 )
 
