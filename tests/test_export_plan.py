@@ -5,7 +5,7 @@ import io
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from measures.importing import read_plan, write_blank_template
@@ -113,6 +113,19 @@ def test_each_line_keeps_its_own_text_under_a_newer_question_update_and_drafts_s
     assert {"Propre à la ligne", "Toute la question"} <= cells
     assert "Etat des travaux au 20 août 2000" in cells
     assert not any("Brouillon" in str(cell) for cell in cells)
+
+
+def test_a_file_that_cannot_be_read_or_written_is_a_message_naming_it(db, tmp_path):
+    make_plan(symbol="GB.909/TC/1")
+    missing = tmp_path / "absent.xlsx"
+    for command, args in [
+        ("import_plan", [str(missing)]),
+        ("import_framework", [str(missing)]),
+        ("export_plan", ["GB.909/TC/1", "-o", str(tmp_path / "no-such-folder" / "plan.xlsx")]),
+    ]:
+        with pytest.raises(CommandError, match="No such file or directory") as error:
+            call_command(command, *args, stdout=io.StringIO())
+        assert str(tmp_path) in str(error.value)
 
 
 def test_unknown_plan_is_an_error(db, tmp_path):

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from measures.importing import write_plan
+from measures.management.files import write_output
 from measures.models import Plan
 
 
@@ -20,5 +21,5 @@ class Command(BaseCommand):
             found = Plan.objects.filter(pk=int(plan)).first()
         if found is None:
             raise CommandError(_("No plan %(plan)s.") % {"plan": plan})
-        Path(output).write_bytes(write_plan(found))
+        write_output(Path(output), write_plan(found))
         self.stdout.write(_("%(plan)s: written to %(path)s") % {"plan": found, "path": output})

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from measures.management.files import read_input
 from measures.results_import import compare_framework, import_framework, summary_lines
 from outcomes.workbook import WorkbookRefused, read_framework
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, path, dry_run, **options):
         path = Path(path)
         try:
-            data = read_framework(path.read_bytes(), path.name)
+            data = read_framework(read_input(path), path.name)
         except WorkbookRefused as refused:
             raise CommandError("\n".join(str(p) for p in refused.problems)) from None
         if dry_run:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from measures.audit import import_recorded
 from measures.importing import ImportRefused, compare_plan, read_plan
 from measures.importing.summary import summary_lines
+from measures.management.files import read_input
 
 # Above this many rows the command reports each stage, with its time.
 PROGRESS_ROWS = 2000
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         path = Path(path)
         started = time.monotonic()
         try:
-            content = path.read_bytes()
+            content = read_input(path)
             parsed = read_plan(content, path.name, symbol, date)
         except ImportRefused as refused:
             raise CommandError("\n".join(str(problem) for problem in refused.problems)) from None
