@@ -1,6 +1,7 @@
 """Reading workbook layouts: headers in three languages, parts, questions, lines, cells."""
 
 import io
+import zipfile
 
 import pytest
 from openpyxl import Workbook
@@ -341,6 +342,28 @@ def test_html_in_cells_is_stripped_to_plain_text():
 def test_placeholders_are_kept_verbatim():
     plan = read(("A", [PART_I, ["1 a) Q", "- un\n- deux", "[...]\nMai 2000"]]))
     assert [line.timeline for line in plan.parts[0].questions[0].lines] == ["[...]", "Mai 2000"]
+
+
+def test_a_workbook_saved_as_strict_open_xml_reads_as_the_usual_one():
+    """Excel's "Strict Open XML Spreadsheet" names its parts' XML with other namespaces."""
+    rows = [PART_I, ["1 a) Q", "Contexte.\n- ligne un\n- ligne deux", "Mai 2000\nJuin 2000"]]
+    usual = make_workbook(("Annexe", rows))
+    strict = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(usual)) as source, zipfile.ZipFile(strict, "w") as target:
+        for item in source.infolist():
+            target.writestr(
+                item,
+                source.read(item)
+                .replace(
+                    b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                    b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+                )
+                .replace(
+                    b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                    b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+                ),
+            )
+    assert read_plan(strict.getvalue(), "plan.xlsx") == read_plan(usual, "plan.xlsx")
 
 
 def test_symbol_given_when_the_file_names_none():

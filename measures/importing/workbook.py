@@ -47,7 +47,12 @@ _BLOCK_END = re.compile(r"<\s*(?:br\s*/?|/p|/li|/div|/tr)\s*>", re.IGNORECASE)
 _REFERENCE = re.compile(r"([A-Z]+)(\d+)")
 # How Excel writes a character XML cannot hold: "_x000B_".
 _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-_RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+# A sheet's relationship id, as Excel writes it in its usual ("transitional") and its "Strict
+# Open XML" workbooks.
+_RELATIONSHIP_IDS = (
+    "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id",
+    "{http://purl.oclc.org/ooxml/officeDocument/relationships}id",
+)
 
 
 @dataclass(frozen=True)
@@ -261,7 +266,8 @@ class _Archive:
                 epoch = CALENDAR_MAC_1904
             elif tag == "sheet":
                 title = element.get("name")
-                target = targets.get(element.get(_RELATIONSHIP))
+                relation = next(filter(None, map(element.get, _RELATIONSHIP_IDS)), None)
+                target = targets.get(relation)
                 if target in names:
                     parts.append((title, target))
                 elif target is not None and target.startswith("xl/worksheets/"):
