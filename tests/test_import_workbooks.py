@@ -344,26 +344,42 @@ def test_placeholders_are_kept_verbatim():
     assert [line.timeline for line in plan.parts[0].questions[0].lines] == ["[...]", "Mai 2000"]
 
 
-def test_a_workbook_saved_as_strict_open_xml_reads_as_the_usual_one():
-    """Excel's "Strict Open XML Spreadsheet" names its parts' XML with other namespaces."""
+# How Excel's other ways of saving a workbook differ from the usual .xlsx: "Strict Open XML
+# Spreadsheet" names its parts' XML with other namespaces; a macro-enabled workbook (.xlsm)
+# declares another content type (its macros are never run).
+SAVED_AS = {
+    "strict": [
+        (
+            b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+            b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+        ),
+        (
+            b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+            b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+        ),
+    ],
+    "xlsm": [
+        (
+            b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+            b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+        )
+    ],
+}
+
+
+@pytest.mark.parametrize("saved_as", SAVED_AS)
+def test_a_workbook_saved_as_strict_open_xml_or_with_macros_reads_as_the_usual_one(saved_as):
     rows = [PART_I, ["1 a) Q", "Contexte.\n- ligne un\n- ligne deux", "Mai 2000\nJuin 2000"]]
     usual = make_workbook(("Annexe", rows))
-    strict = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(usual)) as source, zipfile.ZipFile(strict, "w") as target:
+    other = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(usual)) as source, zipfile.ZipFile(other, "w") as target:
         for item in source.infolist():
-            target.writestr(
-                item,
-                source.read(item)
-                .replace(
-                    b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-                    b"http://purl.oclc.org/ooxml/spreadsheetml/main",
-                )
-                .replace(
-                    b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-                    b"http://purl.oclc.org/ooxml/officeDocument/relationships",
-                ),
-            )
-    assert read_plan(strict.getvalue(), "plan.xlsx") == read_plan(usual, "plan.xlsx")
+            content = source.read(item)
+            for before, after in SAVED_AS[saved_as]:
+                content = content.replace(before, after)
+            target.writestr(item, content)
+    assert other.getvalue() != usual
+    assert read_plan(other.getvalue(), "plan.xlsx") == read_plan(usual, "plan.xlsx")
 
 
 def test_symbol_given_when_the_file_names_none():
