@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from ilo_tracker.text import excel_text
+
 from .models import Assessment, Direction, Framework, Language, Outcome, period_bounds
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -183,7 +185,7 @@ class _Reader:
             return ""
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        text = str(value).strip()
+        text = excel_text(str(value)).strip()
         limit = LIMITS.get((row.sheet_key, key))
         if limit and len(text) > limit:
             self.refuse_cell(row, key, _("At most %(limit)d characters.") % {"limit": limit})

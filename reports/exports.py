@@ -14,7 +14,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from measures.text import clean_text
+from ilo_tracker.text import clean_text
 
 from .tables import plain_rows, row_fields
 

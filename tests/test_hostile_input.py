@@ -9,9 +9,10 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ilo_tracker.text import clean_text
 from measures.importing.writer import write_plan
 from measures.models import ActionLine, StatusUpdate
-from measures.text import MAX_TEXT_LENGTH, clean_text
+from measures.text import MAX_TEXT_LENGTH
 from tests.factories import AUG_31, make_plan, make_update
 from tests.pages import open_form, post
 

@@ -4,6 +4,7 @@ left alone."""
 
 import datetime
 import io
+import zipfile
 from decimal import Decimal
 
 import openpyxl
@@ -78,6 +79,22 @@ def test_an_english_workbook_is_imported(db):
     imported = indicator.measurements.get()
     assert (imported.value, imported.origin, imported.source) == (16, "import", "IRIS")
     assert changes["measurement", "new"] == 1
+
+
+def test_text_pasted_from_word_reads_as_written(db):
+    """Excel saves a Word line break as "_x000B_"; soft hyphens are invisible but split words."""
+    rows = {**SMALL, "Indicators": [SMALL["Indicators"][0], [*SMALL["Indicators"][1]]]}
+    rows["Indicators"][1][3] = "Share of PASTED funding"
+    saved = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(english_workbook(rows))) as source,
+        zipfile.ZipFile(saved, "w") as target,
+    ):
+        for item in source.infolist():
+            pasted = "flexi\u00adble_x000B_core".encode()
+            target.writestr(item, source.read(item).replace(b"PASTED", pasted))
+    import_framework(read_framework(saved.getvalue(), "dc.xlsx"))
+    assert Indicator.objects.get().text == "Share of flexible\ncore funding"
 
 
 def test_round_trip_of_the_real_frameworks_changes_nothing(reference_data, manager_user):

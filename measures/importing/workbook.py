@@ -30,7 +30,7 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
-from measures.text import clean_text
+from ilo_tracker.text import excel_text
 
 XLSX_PARTS = {"[Content_Types].xml", "xl/workbook.xml"}
 ZIP_SIGNATURE = b"PK\x03\x04"
@@ -45,8 +45,6 @@ _SMALL_PART_MAX_BYTES = 10 * 1024 * 1024
 _HTML_LIKE = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|&(?:[a-zA-Z]+|#\d+);")
 _BLOCK_END = re.compile(r"<\s*(?:br\s*/?|/p|/li|/div|/tr)\s*>", re.IGNORECASE)
 _REFERENCE = re.compile(r"([A-Z]+)(\d+)")
-# How Excel writes a character XML cannot hold: "_x000B_".
-_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 # A sheet's relationship id, as Excel writes it in its usual ("transitional") and its "Strict
 # Open XML" workbooks.
 _RELATIONSHIP_IDS = (
@@ -495,8 +493,7 @@ def cell_text(text: str) -> str:
     but <sup>, no control character."""
     if text.isprintable() and "_x" not in text and "<" not in text and "&" not in text:
         return text.strip()  # one paragraph, nothing to clean: most cells
-    text = _EXCEL_ESCAPE.sub(lambda code: chr(int(code[1], 16)), text)
-    text = clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = excel_text(text.replace("\r\n", "\n").replace("\r", "\n"))
     if _HTML_LIKE.search(text):
         text = plain_text(text)
     return "\n".join(stripped for line in text.split("\n") if (stripped := line.strip()))

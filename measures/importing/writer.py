@@ -20,9 +20,10 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Font
 
+from ilo_tracker.text import clean_text
 from measures.models import Question, StatusUpdate
 from measures.outline import plan_outline
-from measures.text import clean_text, is_bullet, is_numbered
+from measures.text import is_bullet, is_numbered
 from outcomes.models import Output
 
 from .headers import PLAN_DATE_LABELS
