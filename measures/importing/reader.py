@@ -231,8 +231,8 @@ class _Reader:
             self.written_date = self.written_date or day
 
     def symbol_and_title(self, sheets):
+        first = self.title_symbols[0][0] if self.title_symbols else None
         for other, sheet, row, column in self.title_symbols[1:]:
-            first = self.title_symbols[0][0]
             if other != first:
                 self.errors.append(
                     self.problem(
