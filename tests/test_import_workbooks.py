@@ -382,6 +382,29 @@ def test_a_workbook_saved_as_strict_open_xml_or_with_macros_reads_as_the_usual_o
     assert read_plan(other.getvalue(), "plan.xlsx") == read_plan(usual, "plan.xlsx")
 
 
+def test_hidden_rows_and_sheets_are_read_with_a_warning_naming_them():
+    """What Excel hides is still in the file: the preview says where, before anything is
+    written."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Annexe"
+    for row in [["GB.905/TC/1 Plan"], HEADER_FR, PART_I, ["1 a) Q", "- vue", "2001"]]:
+        sheet.append(row)
+    sheet.append(["1 b) Cachée", "- cachée", "2002"])
+    sheet.row_dimensions[5].hidden = True
+    old = book.create_sheet("Ancienne")
+    old.sheet_state = "hidden"
+    old.append(["Notes"])
+    saved = io.BytesIO()
+    book.save(saved)
+    plan = read_plan(saved.getvalue(), "plan.xlsx")
+    assert [q.code for q in plan.parts[0].questions] == ["1 a)", "1 b)"]
+    assert [(w.sheet, w.row, w.message) for w in plan.warnings][:2] == [
+        ("Annexe", 5, "this row is hidden in the workbook: it is read all the same."),
+        ("Ancienne", 1, "this sheet is hidden in the workbook: it is read all the same."),
+    ]
+
+
 def test_symbol_given_when_the_file_names_none():
     plan = read_plan(
         make_workbook(("A", [PART_I, ["1 a) Q", "- l", "Mai 2000"]]), title="Plan"),

@@ -160,8 +160,10 @@ class _Archive:
         strings = self.shared_strings(names)
         dates = self.date_styles(names)
         sheets, rows, cells = [], [0], [0]
-        for title, part in parts:
+        for title, part, hidden in parts:
             reader = _SheetReader(self, title, strings, dates, epoch, rows, cells)
+            if hidden:
+                reader.warn(_("this sheet is hidden in the workbook: it is read all the same."), 1)
             self.parse(part, reader.handle, {"c", "row", "mergeCell"})
             sheets.append(Sheet(title, reader.rows, reader.warnings, reader.merged))
         return sheets
@@ -245,7 +247,8 @@ class _Archive:
         return roots[0] if roots else None
 
     def workbook(self, names):
-        """The date system and (title, archive path) of each sheet, in the workbook's order."""
+        """The date system and (title, archive path, hidden) of each sheet, in the workbook's
+        order."""
         targets = {}
         relations = "xl/_rels/workbook.xml.rels"
         if relations not in names:
@@ -267,7 +270,7 @@ class _Archive:
                 relation = next(filter(None, map(element.get, _RELATIONSHIP_IDS)), None)
                 target = targets.get(relation)
                 if target in names:
-                    parts.append((title, target))
+                    parts.append((title, target, element.get("state", "visible") != "visible"))
                 elif target is not None and target.startswith("xl/worksheets/"):
                     self.refuse(
                         _("the file is damaged: the part %(part)s of this sheet is missing.")
@@ -352,8 +355,15 @@ class _SheetReader:
                 self.row,
             )
         if self.texts:
+            if element.get("hidden") in ("1", "true"):
+                self.warn(
+                    _("this row is hidden in the workbook: it is read all the same."), self.row
+                )
             self.rows.append((self.row, self.texts))
             self.texts = {}
+
+    def warn(self, message, row, column=None):
+        self.warnings.append(Problem(self.archive.filename, self.title, row, column, message))
 
     def read_cell(self, cell):
         reference = cell.get("r")
@@ -370,15 +380,7 @@ class _SheetReader:
         if not text:
             return
         if self.column > settings.IMPORT_MAX_COLUMNS:
-            self.warnings.append(
-                Problem(
-                    self.archive.filename,
-                    self.title,
-                    row,
-                    self.column,
-                    _("this cell is far outside the table: it was not read."),
-                )
-            )
+            self.warn(_("this cell is far outside the table: it was not read."), row, self.column)
             return
         self.texts[self.column] = text
 
