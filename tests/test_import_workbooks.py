@@ -405,6 +405,26 @@ def test_hidden_rows_and_sheets_are_read_with_a_warning_naming_them():
     ]
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "PARDEV; PROGRAM",
+        "PARDEV, PROGRAM",
+        "PARDEV\nPROGRAM",
+        "PARDEV et PROGRAM",
+        "PARDEV and PROGRAM",
+        "PARDEV y PROGRAM",
+        "PARDEV & PROGRAM",
+        "PARDEV + PROGRAM",
+    ],
+)
+def test_a_units_cell_lists_its_codes_as_people_write_them(written):
+    header = [*HEADER_FR[:3], "Unité(s) responsable(s)"]
+    rows = [["GB.906/TC/1"], header, PART_I, ["1 a) Q", "- l", "2001", written]]
+    line = read(("A", rows, False)).parts[0].questions[0].lines[0]
+    assert line.units == ("PARDEV", "PROGRAM")
+
+
 def test_symbol_given_when_the_file_names_none():
     plan = read_plan(
         make_workbook(("A", [PART_I, ["1 a) Q", "- l", "Mai 2000"]]), title="Plan"),

@@ -62,7 +62,8 @@ _OUTPUT = re.compile(
 )
 _FRAMEWORKS_ONLY = re.compile(rf"^(?:{_FRAMEWORK}[\s,]*(?:(?:et|and|y)\s+)?)+:?$")
 _BIENNIUM = re.compile(r"(\d{4})-(\d{2,4})")
-_UNIT_SEPARATORS = re.compile(r"[;,\n]+")
+# "PARDEV; PROGRAM", "PARDEV, PROGRAM", "PARDEV et PROGRAM", "PARDEV & PROGRAM"…
+_UNIT_SEPARATORS = re.compile(r"[;,\n&+]+|\s+(?:et|and|y)\s+", re.IGNORECASE)
 
 
 @dataclass
