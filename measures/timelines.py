@@ -52,7 +52,7 @@ def read_timeline(text: str, start: date | None = None) -> Deadline:
         return Deadline(DATED, due)
     if start is not None and _IMMEDIATE.search(folded):
         return Deadline(DATED, start)
-    if _ONGOING.search(folded):
+    if _ONGOING.search(folded) or _RECURRING.fullmatch(folded.strip().rstrip(".")):
         return Deadline(ONGOING)
     if _AS_NEEDED.search(folded):
         return Deadline(AS_NEEDED)
@@ -126,8 +126,6 @@ _ONGOING = _words(
     r"tous les (?:\w+ )?ans",
     r"chaque annee",
     r"annuellement",
-    # A recurring report or meeting: "Annuel", "Trimestriel", "Quarterly", "Mensual".
-    r"(?:annuel|mensuel|trimestriel|semestriel)\w*",
     r"on-?going",
     r"in progress",
     r"under ?way",
@@ -135,7 +133,6 @@ _ONGOING = _words(
     r"regularly",
     r"periodically",
     r"annually",
-    r"annual|monthly|quarterly|half-yearly|biannual",
     r"(?:every|each) (?:\w+ )?years?",
     r"en curso",
     r"en marcha",
@@ -143,8 +140,15 @@ _ONGOING = _words(
     r"regularmente",
     r"periodicamente",
     r"anualmente",
-    r"(?:anual|mensual|trimestral|semestral)(?:es|mente)?",
     r"cada (?:\w+ )?anos?",
+)
+
+# A recurrence as the whole timeline ("Annuel", "Quarterly"). Within a longer one the same
+# adjective names an event ("avant la session annuelle de la Conférence"), left for a person to
+# date.
+_RECURRING = re.compile(
+    r"(?:annuel|mensuel|trimestriel|semestriel)(?:le)?s?|annual|monthly|quarterly|half-yearly"
+    r"|biannual|(?:anual|mensual|trimestral|semestral)(?:es)?"
 )
 
 _AS_NEEDED = _words(

@@ -17,6 +17,13 @@ def read(*sheets, **kwargs):
     return read_plan(make_workbook(*sheets), "plan.xlsx", **kwargs)
 
 
+def read_fourth_column(title, cell):
+    """A plan of one line whose header's fourth column is `title` and the line's cell there
+    `cell`."""
+    rows = [["GB.904/TC/1"], [*HEADER_FR[:3], title], PART_I, ["1 a) Q", "- l", "2001", cell]]
+    return read(("A", rows, False))
+
+
 def test_title_rows_name_the_plan_and_header_language_sets_it():
     plan = read(("Annexe", [PART_I, ["1 a) Question", "- ligne", "Mai 2000"]]))
     assert (plan.symbol, plan.title, plan.session, plan.committee) == (
@@ -79,15 +86,16 @@ def test_spanish_header_and_status_date():
     ],
 )
 def test_status_titles_as_secretariats_write_them(title):
-    rows = [["GB.904/TC/1"], [*HEADER_FR[:3], title], PART_I, ["1 a) Q", "- l", "2001", "Fait"]]
-    line = read(("A", rows, False)).parts[0].questions[0].lines[0]
+    line = read_fourth_column(title, "Fait").parts[0].questions[0].lines[0]
     assert (line.status, str(line.as_of)) == ("Fait", "2000-08-31")
 
 
-@pytest.mark.parametrize("title", ["Status", "Situation", "Statut"])
-def test_a_status_title_without_its_date_words_is_a_column_not_imported(title):
-    rows = [["GB.904/TC/1"], [*HEADER_FR[:3], title], PART_I, ["1 a) Q", "- l", "2001", "Fait"]]
-    plan = read(("A", rows, False))
+@pytest.mark.parametrize(
+    "title",
+    ["Status", "Situation", "Statut", "Situation au siège", "Progress at country level"],
+)
+def test_a_status_title_without_its_date_is_a_column_not_imported(title):
+    plan = read_fourth_column(title, "Fait")
     assert plan.parts[0].questions[0].lines[0].status == ""
     assert [(problem.message, problem.column) for problem in plan.ignored_columns] == [(title, 4)]
 
@@ -285,6 +293,9 @@ def test_parts_by_letter_and_measures_coded_by_letter_and_number():
         ("B", ["B.1"]),
     ]
     one, two = plan.parts[0].questions
+    # A letter makes a part only as a number does: "Partie à la charge…" is a title's text.
+    rows = [["GB.907/TC/1"], ["Partie à la charge du Bureau"], HEADER_FR, PART_I, ["1. Q"]]
+    assert [part.number for part in read(("A", rows, False)).parts] == ["I"]
     assert [(o.framework, o.code) for o in one.outputs + two.outputs] == [
         ("P&B 2022-23", "A.1"),
         ("P&B 2022-23", "A.1"),
@@ -299,10 +310,13 @@ def test_a_workbook_whose_sheets_name_two_plans_is_refused_at_the_second_title()
     assert "names the plan GB.777/POL/1, but the first title names GB.900/TC/1" in str(
         refused.value.problems[0]
     )
-    # The same plan continued on another sheet, or another paper cited under the title, is one.
+    # The same plan continued on another sheet, or another paper cited under the title, is one;
+    # so is a second symbol on the first sheet (the paper's corrigendum).
     same = [["GB.900/TC/1 (suite)"], ["Voir GB.777/POL/1"], HEADER_FR, PART_I]
     plan = read(("A", [PART_I, ["1 a) Q", "- l", "2001"]]), ("B", [*same, second[-1]], False))
     assert [q.code for q in plan.parts[0].questions] == ["1 a)", "1 b)"]
+    corrected = [["GB.900/TC/1 Plan"], ["GB.900/TC/1/Corr."], HEADER_FR, PART_I, ["1. Q"]]
+    assert read(("A", corrected, False)).symbol == "GB.900/TC/1"
 
 
 @pytest.mark.parametrize(
@@ -419,9 +433,7 @@ def test_hidden_rows_and_sheets_are_read_with_a_warning_naming_them():
     ],
 )
 def test_a_units_cell_lists_its_codes_as_people_write_them(written):
-    header = [*HEADER_FR[:3], "Unité(s) responsable(s)"]
-    rows = [["GB.906/TC/1"], header, PART_I, ["1 a) Q", "- l", "2001", written]]
-    line = read(("A", rows, False)).parts[0].questions[0].lines[0]
+    line = read_fourth_column("Unité(s) responsable(s)", written).parts[0].questions[0].lines[0]
     assert line.units == ("PARDEV", "PROGRAM")
 
 

@@ -45,11 +45,14 @@ _UNITS_TITLES = {
     "unidad principal",
 }
 _STATUS_START = re.compile(
-    r"^(?:etat des travaux|etat d'avancement|status of work|estado de (?:los trabajos|avance"
-    r"|ejecucion)"
-    # Words that alone would not say "status", followed by the words that introduce its date.
-    r"|(?:situation|status|statut|etat|progress(?: report)?|estado|situacion|avance)\W*"
-    r"(?:au|a la date du|en date du|as (?:at|of)|at|on|al|a fecha de)\b)"
+    r"^(?:etat des travaux|etat d'avancement|status of work|status as (?:at|of)|status at"
+    r"|progress as (?:at|of)|estado de (?:los trabajos|avance|ejecucion))\b"
+)
+# Words that alone would not say "status", then those that introduce a date: a status column
+# only when the date follows ("Situation au 31 août 2000"; not "Status at headquarters").
+_STATUS_DATED = re.compile(
+    r"^(?:situation|status|statut|etat|progress(?: report)?|estado|situacion|avance)\W*"
+    r"(?:au|a la date du|en date du|as (?:at|of)|at|on|al|a fecha de)\b"
 )
 _PLAN_DATE = re.compile(r"^\s*(?:date du plan|plan date|fecha del plan)\b\s*[:-]?\s*")
 # The plan date written in each language, in the words `plan_date` reads.
@@ -107,7 +110,7 @@ def column_kind(text: str):
         return TIMELINE, None, None
     if title in _UNITS_TITLES:
         return UNITS, None, None
-    if _STATUS_START.match(title):
+    if _STATUS_START.match(title) or (_STATUS_DATED.match(title) and status_date(text)):
         return STATUS, None, None
     return None
 

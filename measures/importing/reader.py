@@ -41,8 +41,10 @@ _DITTO = {'"', "“", "”", "〃", "''", "idem", "id.", "«»", "« »"}
 _PART_WORDS = "|".join(
     sorted({re.escape(word) for layout in LAYOUTS.values() for word in layout.part_words})
 )
-# Parts numbered in Roman or Arabic figures, or by a letter (enabling outcomes: "Partie A").
-_PART = re.compile(rf"^(?:{_PART_WORDS})\s+(?P<number>[ivxlc]+|\d+|[a-z])\b")
+# Parts numbered in Roman or Arabic figures, or by a letter (enabling outcomes: "Partie A –
+# Gouvernance"), a letter then only before a dash, a colon or nothing: "Partie à la charge…"
+# is no part.
+_PART = re.compile(rf"^(?:{_PART_WORDS})\s+(?P<number>[ivxlc]+\b|\d+\b|[a-z](?=\s*(?:[-–—:.]|$)))")
 _CODE = re.compile(
     r"^(?P<code>\d+\s*[a-z]\)|\d+(?:\.\d+)+\.?|\d+\.|[a-z]\)|[A-Za-z]\.\d+(?:\.\d+)*\.?)"
     r"(?:\s+|$)(?P<rest>.*)"
@@ -97,7 +99,8 @@ class _Reader:
         self.written_date = None
         self.title_texts = []
         # Each title row that starts with a symbol, as (symbol, sheet, row, column): a
-        # workbook whose sheets name two plans is two files pasted together.
+        # workbook whose sheets name two plans is two files pasted together (on one sheet, a
+        # second symbol is the paper's corrigendum or another it cites).
         self.title_symbols = []
         self.errors = []
         self.warnings = []
@@ -232,9 +235,9 @@ class _Reader:
             self.written_date = self.written_date or day
 
     def symbol_and_title(self, sheets):
-        first = self.title_symbols[0][0] if self.title_symbols else None
+        first, first_sheet = self.title_symbols[0][:2] if self.title_symbols else (None, None)
         for other, sheet, row, column in self.title_symbols[1:]:
-            if other != first:
+            if other != first and sheet != first_sheet:
                 self.errors.append(
                     self.problem(
                         _(
