@@ -16,9 +16,8 @@ from django.db.models import (
     Subquery,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, Length, RowNumber
+from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -500,14 +499,6 @@ class StatusUpdateQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by(*NEWEST_FIRST)
-
-    def newest_per_target(self):
-        """The newest of these updates about each line and each whole question, by
-        `newest_first`: one scan of the updates, not a lookup per target."""
-        rank = Window(
-            RowNumber(), partition_by=["action_line_id", "question_id"], order_by=NEWEST_FIRST
-        )
-        return self.annotate(target_rank=rank).filter(target_rank=1).order_by()
 
     def about_line(self, line):
         """The updates that count for a line: its own and those about its whole question."""

@@ -3,26 +3,59 @@ overdue and due-soon marks, its deadline and its address, prepared once.
 
 The plan page, My measures and the annex all read plans here, so they agree line for line; they
 differ in their templates only. A fixed number of queries whatever the number of lines.
+
+The plan's questions, lines, units and statuses are read by SQL written here rather than by
+querysets: on a page of a few hundred lines, building and compiling the querysets, with a
+parameter per id, cost more than running them (benchmarks/performance_notes.md). Each list of
+ids is one parameter (`_in_ids`).
 """
 
+import collections
 import datetime
 import functools
+import json
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Count, Q
+from django.db import connection
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
 
 from .models import (
-    ActionLine,
+    NEWEST_FIRST,
+    Clearance,
+    Part,
     Question,
     StatusUpdate,
     deadline_label,
     line_marks,
     status_label,
 )
+
+
+def _rows(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _in_ids(column):
+    """SQL: `column` is one of the ids of a parameter made by `_ids`."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)"
+    return f"{column} IN (SELECT value FROM json_each(%s))"
+
+
+def _ids(ids):
+    """A list of ids as one parameter: an array for PostgreSQL, JSON for SQLite."""
+    ids = [int(pk) for pk in ids]
+    return ids if connection.vendor == "postgresql" else json.dumps(ids)
+
+
+def _date(value):
+    """A date column as read by a cursor: SQLite gives text."""
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 class Badge(NamedTuple):
@@ -62,7 +95,8 @@ class Status:
     dated: str  # "as of 31 Aug. 2000"
     narrative: str
     about_question: bool
-    entered_at: datetime.datetime | None = field(default=None, repr=False)
+    # For `newness` only, as the database gives it: SQLite's text sorts as the datetimes do.
+    entered_at: object = field(default=None, repr=False)
 
     @property
     def newness(self):
@@ -74,10 +108,11 @@ _STATUS_FIELDS = ["pk", "category", "category_confirmed", "as_of", "narrative", 
 
 
 class _StatusMaker:
-    """Status objects from update rows of `_STATUS_FIELDS`, each badge made once a page."""
+    """Status objects from update rows of `_STATUS_FIELDS`, each badge and date written once
+    a page."""
 
     def __init__(self):
-        self.badges = {}
+        self.badges, self.dates = {}, {}
         self.as_of_text = gettext("as of %(date)s")
         self.local_date = local_date_maker()
 
@@ -88,6 +123,8 @@ class _StatusMaker:
             label = status_label(category, confirmed)
             css = f"status-{category or 'none'}{' suggested' if is_suggested else ''}"
             self.badges[key] = Badge(css, label or gettext("No category"))
+        if as_of not in self.dates:
+            self.dates[as_of] = self.as_of_text % {"date": self.local_date(as_of)}
         return Status(
             update_id=pk,
             category=category,
@@ -95,7 +132,7 @@ class _StatusMaker:
             badge=self.badges[key],
             is_suggested=is_suggested,
             as_of=as_of,
-            dated=self.as_of_text % {"date": self.local_date(as_of)},
+            dated=self.dates[as_of],
             narrative=narrative,
             about_question=question_id is not None,
         )
@@ -119,28 +156,35 @@ def attach_statuses(lines):
     return lines
 
 
+# `NEWEST_FIRST` in SQL.
+_NEWEST_FIRST = ", ".join(
+    f"{'id' if name == '-pk' else name.removeprefix('-')} DESC" for name in NEWEST_FIRST
+)
+
+
 def newest_statuses(as_of, line_ids, question_ids):
     """({line id: Status}, {question id: Status}): each line's and each whole question's own
-    newest cleared update on or before `as_of`, in one query.
+    newest cleared update on or before `as_of`, in one query: one scan of their updates through
+    the covering indexes, ranked per target.
 
     A line's status on the date is the newer of its own and its question's (`status_of`), as
     `ActionLine.objects.with_status_as_of` says in SQL.
     """
-    # Ids, not a subquery of the lines: PostgreSQL then reads both indexes (a bitmap OR)
-    # instead of filtering every update through the subquery.
-    updates = (
-        StatusUpdate.objects.cleared()
-        .filter(Q(action_line__in=line_ids) | Q(question__in=question_ids), as_of__lte=as_of)
-        .newest_per_target()
-        .values_list(*_STATUS_FIELDS, "action_line_id", "entered_at")
+    updates = _rows(
+        "SELECT id, category, category_confirmed, as_of, narrative, question_id, action_line_id,"
+        " entered_at FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY action_line_id,"
+        f" question_id ORDER BY {_NEWEST_FIRST}) AS target_rank FROM measures_statusupdate"
+        f" WHERE clearance = %s AND as_of <= %s AND ({_in_ids('action_line_id')}"
+        f" OR {_in_ids('question_id')})) AS newest WHERE target_rank = 1",
+        [Clearance.CLEARED, as_of, _ids(line_ids), _ids(question_ids)],
     )
     status = _StatusMaker()
     of_lines, of_questions = {}, {}
-    for *row, line_id, entered_at in updates:
-        made = status(*row)
+    for pk, category, confirmed, date, narrative, question_id, line_id, entered_at in updates:
+        made = status(pk, category, confirmed, _date(date), narrative, question_id)
         made.entered_at = entered_at
         if line_id is None:
-            of_questions[row[-1]] = made
+            of_questions[question_id] = made
         else:
             of_lines[line_id] = made
     return of_lines, of_questions
@@ -163,12 +207,16 @@ class UnitLabel(NamedTuple):
         return self.code
 
 
-def units_of(lines):
-    """{line id: [UnitLabel, …]} of `lines` (ids, or a queryset of lines) in code order, as
-    `line.units.all()` lists them, in one query."""
+def units_of(line_ids):
+    """{line id: [UnitLabel, …]} of these lines in code order, as `line.units.all()` lists
+    them, in one query."""
     units = {}
-    links = ActionLine.units.through.objects.filter(actionline__in=lines)
-    rows = links.order_by("unit__code").values_list("actionline_id", "unit__code", "unit__name")
+    rows = _rows(
+        "SELECT link.actionline_id, unit.code, unit.name FROM measures_actionline_units link"
+        " JOIN measures_unit unit ON unit.id = link.unit_id"
+        f" WHERE {_in_ids('link.actionline_id')} ORDER BY unit.code",
+        [_ids(line_ids)],
+    )
     for line_id, code, name in rows:
         units.setdefault(line_id, []).append(UnitLabel(code, name))
     return units
@@ -238,11 +286,12 @@ def question_pages(plan, lines_per_page):
     A question is never split across pages. One query.
     """
     pages, page, size = [], [], 0
-    questions = (
-        Question.objects.filter(part__plan=plan)
-        .annotate(line_count=Count("lines"))
-        .order_by("part__order", "order")
-        .values_list("pk", "line_count")
+    questions = _rows(
+        "SELECT question.id, (SELECT COUNT(*) FROM measures_actionline line"
+        " WHERE line.question_id = question.id) FROM measures_question question"
+        " JOIN measures_part part ON part.id = question.part_id"
+        ' WHERE part.plan_id = %s ORDER BY part."order", question."order"',
+        [plan.pk],
     )
     for pk, line_count in questions:
         if page and size + line_count > lines_per_page:
@@ -253,28 +302,42 @@ def question_pages(plan, lines_per_page):
     return [*pages, page]
 
 
-def plan_outline(plan, as_of, questions=None):
-    """The plan's parts, its questions (or only `questions`, a page of them) and their lines.
+def plan_outline(plan, as_of, question_ids=None):
+    """The plan's parts, its questions (or only those of `question_ids`, a page of them) and
+    their lines.
 
     Five queries: parts, questions, lines, units, and the updates that are the statuses.
     """
-    questions = Question.objects.filter(part__plan=plan) if questions is None else questions
-    questions = list(questions.order_by("part__order", "order"))
+    questions = Question.objects.raw(
+        "SELECT question.* FROM measures_question question"
+        " JOIN measures_part part ON part.id = question.part_id WHERE part.plan_id = %s"
+        + ("" if question_ids is None else f" AND {_in_ids('question.id')}")
+        + ' ORDER BY part."order", question."order"',
+        [plan.pk] + ([] if question_ids is None else [_ids(question_ids)]),
+    )
+    questions = list(questions)
     question_ids = [question.pk for question in questions]
-    page_lines = ActionLine.objects.filter(question__in=question_ids)
     # Lines are put under their questions below: their order within each is enough.
-    lines = list(page_lines.order_by("order").values_list(*_LINE_FIELDS, named=True))
+    lines = [
+        _LineRow(pk, question_id, order, text, timeline, _date(due_date), deadline_kind)
+        for pk, question_id, order, text, timeline, due_date, deadline_kind in _rows(
+            'SELECT id, question_id, "order", text, timeline, due_date, deadline_kind'
+            f' FROM measures_actionline WHERE {_in_ids("question_id")} ORDER BY "order"',
+            [_ids(question_ids)],
+        )
+    ]
     line_ids = [line.pk for line in lines]
     of_lines, of_questions = newest_statuses(as_of, line_ids, question_ids)
-    # In order within the plan: its default ordering would join the plans to sort by them.
-    parts = {part.pk: PartNode(part) for part in plan.parts.order_by("order")}
+    parts = Part.objects.raw(
+        'SELECT * FROM measures_part WHERE plan_id = %s ORDER BY "order"', [plan.pk]
+    )
+    parts = {part.pk: PartNode(part) for part in parts}
     nodes = {}
     for question in questions:
         node = QuestionNode(question, of_questions.get(question.pk))
         nodes[question.pk] = node
         parts[question.part_id].questions.append(node)
-    # The units by a subquery of the lines: a few ids to compile, not hundreds.
-    _attach_lines(lines, nodes, of_lines, units_of(page_lines.values("pk")), as_of)
+    _attach_lines(lines, nodes, of_lines, units_of(line_ids), as_of)
     return PlanNode(plan, as_of, list(parts.values()))
 
 
@@ -310,22 +373,22 @@ def lines_outline(lines, as_of, page=slice(None)):
 
 # What pages show of a line, read as plain rows: model instances cost more than the page.
 _LINE_FIELDS = ["pk", "question_id", "order", "text", "timeline", "due_date", "deadline_kind"]
+_LineRow = collections.namedtuple("LineRow", _LINE_FIELDS)
 
 
 def _attach_lines(lines, nodes, own_statuses, units, as_of):
     url, local_date = line_url_maker(), local_date_maker()
-    read_as, labels = gettext("read as %(date)s"), {}
+    read_as, deadlines = gettext("read as %(date)s"), {}  # lines share their deadlines
     overdue_badge = Badge("overdue", gettext("Overdue"))
     due_soon_badge = Badge("due-soon", gettext("Due soon"))
     for line in lines:
         node = nodes[line.question_id]
-        if line.due_date:
-            deadline = read_as % {"date": local_date(line.due_date)}
-        else:
-            key = (line.deadline_kind, bool(line.timeline or node.question.timeline))
-            if key not in labels:
-                labels[key] = str(deadline_label(*key))
-            deadline = labels[key]
+        key = line.due_date or (line.deadline_kind, bool(line.timeline or node.question.timeline))
+        if key not in deadlines:
+            deadlines[key] = (
+                read_as % {"date": local_date(key)} if line.due_date else str(deadline_label(*key))
+            )
+        deadline = deadlines[key]
         own = own_statuses.get(line.pk)
         status = status_of(own, node.status)
         category = status.category if status else ""
@@ -341,7 +404,7 @@ def _attach_lines(lines, nodes, own_statuses, units, as_of):
                 due_date=line.due_date,
                 deadline=deadline,
                 units=line_units,
-                unit_codes=", ".join(unit.code for unit in line_units),
+                unit_codes=", ".join([unit.code for unit in line_units]),
                 status=status,
                 is_overdue=overdue,
                 is_due_soon=due_soon,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import policy, services
 from .forms import AsOfForm, ReportingRoundForm, StatusUpdateForm
 from .history import history_page, records_of_line, records_of_plan
-from .models import DUE_SOON_DAYS, ActionLine, Clearance, Plan, Question, StatusUpdate
+from .models import DUE_SOON_DAYS, ActionLine, Clearance, Plan, StatusUpdate
 from .outline import lines_outline, plan_outline, question_pages
 
 LINES_PER_PAGE = 200
@@ -64,7 +64,7 @@ def _render_plan(request, plan, round_form=None):
     # A plan of a thousand lines is read a few hundred lines at a time, questions whole.
     pages = Paginator(question_pages(plan, LINES_PER_PAGE), 1)
     page = pages.get_page(request.GET.get("page"))
-    outline = plan_outline(plan, as_of, Question.objects.filter(pk__in=page.object_list[0]))
+    outline = plan_outline(plan, as_of, page.object_list[0])
     may_publish = policy.can_publish_round(request.user)
     return render(
         request,

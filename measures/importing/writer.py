@@ -14,14 +14,14 @@ import io
 import re
 from datetime import date
 
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, prefetch_related_objects
 from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Font
 
 from ilo_tracker.text import clean_text
-from measures.models import Question, StatusUpdate
+from measures.models import StatusUpdate
 from measures.outline import plan_outline
 from measures.text import is_bullet, is_numbered
 from outcomes.models import Output
@@ -77,15 +77,16 @@ def write_plan(plan) -> bytes:
     # The outline as of the plan's latest report, with each line's own newest text: a line's
     # status may be its question's, but the round trip needs each target's own cell back.
     as_of = latest_report_date(plan)
-    questions = Question.objects.filter(part__plan=plan).prefetch_related(
+    outline = plan_outline(plan, as_of or date.min)
+    prefetch_related_objects(
+        [node.question for part in outline.parts for node in part.questions],
         Prefetch(
             "outputs",
             queryset=Output.objects.with_framework().order_by(
                 "outcome__framework__first_year", "outcome__order", "order"
             ),
-        )
+        ),
     )
-    outline = plan_outline(plan, as_of or date.min, questions)
 
     layout = get_layout(plan.layout)
     language = plan.language if plan.language in layout.titles else "fr"
