@@ -156,6 +156,10 @@ class AsOfForm(forms.Form):
 class ReportingRoundForm(forms.ModelForm):
     bound_field_class = FocusFirstError
 
+    def __init__(self, *args, **kwargs):
+        # Its field shares the plan page with AsOfForm's: ids must differ for the labels.
+        super().__init__(*args, auto_id="id_round_%s", **kwargs)
+
     class Meta:
         model = ReportingRound
         fields = ["as_of"]

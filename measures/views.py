@@ -53,7 +53,10 @@ def home(request):
 
 @login_required
 def plan_detail(request, plan_id):
-    plan = policy.plan_for_user(request.user, plan_id)
+    return _render_plan(request, policy.plan_for_user(request.user, plan_id))
+
+
+def _render_plan(request, plan, round_form=None):
     today = timezone.localdate()
     as_of_form = AsOfForm(request.GET or None, initial={"as_of": today})
     chosen = as_of_form.is_valid() and as_of_form.cleaned_data["as_of"]
@@ -76,6 +79,7 @@ def plan_detail(request, plan_id):
             "annex_query": f"?as_of={chosen:%Y-%m-%d}" if chosen else "",
             "rounds": plan.rounds.select_related("published_by").order_by("-as_of"),
             "may_publish": may_publish,
+            "round_form": round_form or (ReportingRoundForm() if may_publish else None),
             # One count: updates of this plan awaiting the user's clearance (none for staff).
             "awaiting_clearance": policy.clearable_updates(request.user)
             .submitted()
@@ -194,13 +198,11 @@ def _form_with_last_text(data, last, may_report_on_question):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_POST
 def round_create(request, plan_id):
-    """A page of its own: managers add a round now and then; the plan page, read by everyone,
-    links to it."""
     policy.require(policy.can_publish_round(request.user))
     plan = policy.plan_for_user(request.user, plan_id)
-    form = ReportingRoundForm(request.POST or None)
+    form = ReportingRoundForm(request.POST)
     try:
         if form.is_valid():
             services.round_create(plan=plan, as_of=form.cleaned_data["as_of"])
@@ -208,7 +210,7 @@ def round_create(request, plan_id):
             return redirect("plan_detail", plan_id=plan.pk)
     except ValidationError as error:
         form.add_error(None, error)
-    return render(request, "measures/round_create.html", {"plan": plan, "form": form})
+    return _render_plan(request, plan, round_form=form)
 
 
 @login_required

@@ -107,7 +107,6 @@ def test_only_managers_see_the_round_forms(client, world, staff_user, manager_us
     plan, _, round_ = world
     client.force_login(staff_user)
     assert f"/rounds/{round_.pk}/publish/" not in client.get(f"/plans/{plan.pk}/").content.decode()
-    assert client.get(f"/plans/{plan.pk}/rounds/").status_code == 403
     assert client.post(f"/plans/{plan.pk}/rounds/", {"as_of": "2000-09-30"}).status_code == 403
     client.force_login(manager_user)
     assert f"/rounds/{round_.pk}/publish/" in client.get(f"/plans/{plan.pk}/").content.decode()
