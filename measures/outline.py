@@ -27,7 +27,6 @@ from .models import (
     Clearance,
     Part,
     Question,
-    StatusUpdate,
     deadline_label,
     line_marks,
     status_label,
@@ -104,11 +103,12 @@ class Status:
         return (self.as_of, self.entered_at, self.update_id)
 
 
-_STATUS_FIELDS = ["pk", "category", "category_confirmed", "as_of", "narrative", "question_id"]
+# What a page shows of an update, in the order `_StatusMaker` takes it.
+_STATUS_COLUMNS = "id, category, category_confirmed, as_of, narrative, question_id"
 
 
 class _StatusMaker:
-    """Status objects from update rows of `_STATUS_FIELDS`, each badge and date written once
+    """Status objects from update rows of `_STATUS_COLUMNS`, each badge and date written once
     a page."""
 
     def __init__(self):
@@ -117,6 +117,7 @@ class _StatusMaker:
         self.local_date = local_date_maker()
 
     def __call__(self, pk, category, confirmed, as_of, narrative, question_id):
+        as_of = _date(as_of)
         is_suggested = bool(category) and not confirmed
         key = (category, is_suggested)
         if key not in self.badges:
@@ -144,7 +145,9 @@ def statuses_by_id(update_ids):
     if not ids:
         return {}
     status = _StatusMaker()
-    rows = StatusUpdate.objects.filter(pk__in=ids).values_list(*_STATUS_FIELDS)
+    rows = _rows(
+        f"SELECT {_STATUS_COLUMNS} FROM measures_statusupdate WHERE {_in_ids('id')}", [_ids(ids)]
+    )
     return {row[0]: status(*row) for row in rows}
 
 
@@ -171,20 +174,20 @@ def newest_statuses(as_of, line_ids, question_ids):
     `ActionLine.objects.with_status_as_of` says in SQL.
     """
     updates = _rows(
-        "SELECT id, category, category_confirmed, as_of, narrative, question_id, action_line_id,"
-        " entered_at FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY action_line_id,"
-        f" question_id ORDER BY {_NEWEST_FIRST}) AS target_rank FROM measures_statusupdate"
+        f"SELECT {_STATUS_COLUMNS}, action_line_id, entered_at FROM (SELECT *, ROW_NUMBER()"
+        f" OVER (PARTITION BY action_line_id, question_id ORDER BY {_NEWEST_FIRST})"
+        " AS target_rank FROM measures_statusupdate"
         f" WHERE clearance = %s AND as_of <= %s AND ({_in_ids('action_line_id')}"
         f" OR {_in_ids('question_id')})) AS newest WHERE target_rank = 1",
         [Clearance.CLEARED, as_of, _ids(line_ids), _ids(question_ids)],
     )
     status = _StatusMaker()
     of_lines, of_questions = {}, {}
-    for pk, category, confirmed, date, narrative, question_id, line_id, entered_at in updates:
-        made = status(pk, category, confirmed, _date(date), narrative, question_id)
+    for *row, line_id, entered_at in updates:
+        made = status(*row)
         made.entered_at = entered_at
         if line_id is None:
-            of_questions[question_id] = made
+            of_questions[row[-1]] = made
         else:
             of_lines[line_id] = made
     return of_lines, of_questions
