@@ -39,6 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
+from report import import_rounds, page_rounds  # noqa: E402
+
 from tests.servers import Client, gunicorn, production_env, signed_in_cookies  # noqa: E402
 
 AS_OF = "2015-06-30"  # about a third of the generated lines are overdue then
@@ -342,9 +344,9 @@ def measure(args):
         },
     }
     print(f"{connection.vendor}: scale data built in {built:.0f} s", file=sys.stderr, flush=True)
-    results["pages"] = pages(args.rounds * 5, admin, staff)
+    results["pages"] = pages(page_rounds(args.rounds), admin, staff)
     print(f"{connection.vendor}: pages measured", file=sys.stderr, flush=True)
-    results["import"] = importing(max(3, args.rounds // 2))
+    results["import"] = importing(import_rounds(args.rounds))
     print(f"{connection.vendor}: import measured", file=sys.stderr, flush=True)
     results["annex"] = annex(args.rounds)
     print(f"{connection.vendor}: annex measured", file=sys.stderr, flush=True)
