@@ -19,7 +19,8 @@ def page_rounds(rounds):
 
 
 def import_rounds(rounds):
-    return max(3, rounds // 2)
+    """Over 3 runs its median moved from 1.6× to 2.1× openpyxl's from one run to the next."""
+    return max(5, rounds)
 
 
 def duration(seconds):
