@@ -40,7 +40,8 @@ def _rows(sql, params):
 
 
 def _in_ids(column):
-    """SQL: `column` is one of the ids of a parameter made by `_ids`."""
+    """SQL: `column` is one of the ids of a parameter made by `_ids` (on SQLite, through its
+    JSON functions, which the models' JSONFields need too)."""
     if connection.vendor == "postgresql":
         return f"{column} = ANY(%s)"
     return f"{column} IN (SELECT value FROM json_each(%s))"
@@ -173,6 +174,8 @@ def newest_statuses(as_of, line_ids, question_ids):
     A line's status on the date is the newer of its own and its question's (`status_of`), as
     `ActionLine.objects.with_status_as_of` says in SQL.
     """
+    # Ids, not a subquery of the lines: PostgreSQL then reads both indexes (a bitmap OR)
+    # instead of filtering every update through the subquery.
     updates = _rows(
         f"SELECT {_STATUS_COLUMNS}, action_line_id, entered_at FROM (SELECT *, ROW_NUMBER()"
         f" OVER (PARTITION BY action_line_id, question_id ORDER BY {_NEWEST_FIRST})"
