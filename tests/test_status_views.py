@@ -1,11 +1,14 @@
 """The pages staff read: "My measures", a plan as of a date, an action line with its history."""
 
 import datetime
+import io
 import re
 
 import pytest
 from django.contrib.auth.models import User
+from openpyxl import load_workbook
 
+from measures.importing.writer import write_plan
 from measures.models import (
     ActionLine,
     DeadlineKind,
@@ -205,6 +208,17 @@ def test_plan_page_shows_parts_questions_and_lines_in_print_order(client, staff_
     assert page.count("Pour toute la question : 2000-01") == 1
     assert page.count("Bilan commun") == 1  # the question's status, once, not under each line
     assert page.count("read as Sept. 1, 2000") == 1 and "Ongoing" in page
+
+
+@pytest.mark.parametrize("questions", [0, 1])
+def test_a_plan_without_lines_still_has_its_page_annex_and_workbook(client, staff_user, questions):
+    """The outline reads lists of ids as one parameter each: here they are empty."""
+    plan = make_plan(questions=questions, lines=0)
+    client.force_login(staff_user)
+    assert plan.symbol in client.get(f"/plans/{plan.pk}/").content.decode()
+    assert client.get(f"/plans/{plan.pk}/annex.html").status_code == 200
+    workbook = load_workbook(io.BytesIO(write_plan(plan)))
+    assert plan.symbol in workbook.active["A1"].value
 
 
 def test_plan_page_escapes_every_text_of_the_plan(client, staff_user, plan):
