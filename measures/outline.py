@@ -4,10 +4,11 @@ overdue and due-soon marks, its deadline and its address, prepared once.
 The plan page, My measures and the annex all read plans here, so they agree line for line; they
 differ in their templates only. A fixed number of queries whatever the number of lines.
 
-The plan's questions, lines, units and statuses are read by SQL written here rather than by
-querysets: on a page of a few hundred lines, building and compiling the querysets, with a
-parameter per id, cost more than running them (benchmarks/performance_notes.md). Each list of
-ids is one parameter (`_in_ids`).
+A plan's questions and lines, and the units and statuses of any lines (My measures' lines come
+as the queryset its filters give), are read by SQL written here rather than by querysets: on a
+page of a few hundred lines, building and compiling the querysets, with a parameter per id, cost
+more than running them (benchmarks/performance_notes.md). Each list of ids is one parameter
+(`_in_ids`).
 """
 
 import collections
