@@ -1,5 +1,3 @@
-import datetime
-
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from ninja import Router
@@ -10,7 +8,7 @@ from outcomes.models import Framework, Indicator
 from reports import iati
 
 from .core import Pages
-from .schemas import ERRORS, IATI_FILE, Error, FrameworkOut, FrameworkSummary
+from .schemas import ERRORS, IATI_FILE, Error, FrameworkOut, FrameworkSummary, ReportDate
 
 router = Router(tags=["frameworks"])
 
@@ -23,7 +21,7 @@ def list_frameworks(request):
 
 
 @router.get("/frameworks/{framework_id}", response={200: FrameworkOut, ERRORS: Error})
-def get_framework(request, framework_id: int, as_of: datetime.date | None = None):
+def get_framework(request, framework_id: int, as_of: ReportDate | None = None):
     """A framework's outcomes, with their outputs and indicators: baseline, milestones and
     target assessed as of `as_of` (default: today), and the measurements known then."""
     framework = framework_for_user(request.user, framework_id)
@@ -35,7 +33,7 @@ def get_framework(request, framework_id: int, as_of: datetime.date | None = None
 
 
 @router.get("/frameworks/{framework_id}/iati", response={ERRORS: Error}, openapi_extra=IATI_FILE)
-def get_framework_iati(request, framework_id: int, as_of: datetime.date | None = None):
+def get_framework_iati(request, framework_id: int, as_of: ReportDate | None = None):
     """The framework as an IATI activity; its outputs' linked lines counted as of `as_of`."""
     framework = framework_for_user(request.user, framework_id)
     as_of = as_of or timezone.localdate()

@@ -1,7 +1,5 @@
 """Plans → parts → questions → lines with status as of a date; status updates; rounds."""
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.http import HttpResponse
@@ -30,6 +28,7 @@ from .schemas import (
     LineOut,
     PlanOut,
     PlanSummary,
+    ReportDate,
     RoundOut,
     UpdateIn,
     UpdateOut,
@@ -39,7 +38,8 @@ router = Router(tags=["plans"])
 
 
 def _last_modified(response, moment):
-    """Set Last-Modified where the data only ever grows (updates, rounds)."""
+    """Set Last-Modified where the data only ever grows (rounds). Not on a line's updates: a
+    clearance or a draft's edit changes one without a newer date, and a draft can be deleted."""
     if moment is not None:
         response["Last-Modified"] = http_date(moment.timestamp())
 
@@ -52,7 +52,7 @@ def list_plans(request):
 
 
 @router.get("/plans/{plan_id}", response={200: PlanOut, ERRORS: Error})
-def get_plan(request, plan_id: int, as_of: datetime.date | None = None):
+def get_plan(request, plan_id: int, as_of: ReportDate | None = None):
     """The plan's parts, questions and lines, with each status as it stood on `as_of`
     (default: today)."""
     plan = policy.plan_for_user(request.user, plan_id)
@@ -95,7 +95,7 @@ def _status(update):
 
 
 @router.get("/plans/{plan_id}/iati", response={ERRORS: Error}, openapi_extra=IATI_FILE)
-def get_plan_iati(request, plan_id: int, as_of: datetime.date | None = None):
+def get_plan_iati(request, plan_id: int, as_of: ReportDate | None = None):
     """The plan as an IATI activity, statuses as of `as_of` (default: its latest report)."""
     plan = policy.plan_for_user(request.user, plan_id)
     as_of = as_of or default_as_of(plan)
@@ -128,7 +128,7 @@ def list_lines(request, filters: Query[LineFilters]):
 
 
 @router.get("/lines/{line_id}", response={200: LineDetail, ERRORS: Error})
-def get_line(request, line_id: int, as_of: datetime.date | None = None):
+def get_line(request, line_id: int, as_of: ReportDate | None = None):
     line = policy.line_for_user(request.user, line_id)
     found = (
         ActionLine.objects.with_status_as_of(as_of or timezone.localdate())
@@ -144,12 +144,11 @@ def get_line(request, line_id: int, as_of: datetime.date | None = None):
 
 @router.get("/lines/{line_id}/updates", response={200: list[UpdateOut], ERRORS: Error})
 @paginate(Pages)
-def list_updates(request, line_id: int, response: HttpResponse):
+def list_updates(request, line_id: int):
     """The line's status history, newest first: its own updates and its whole question's."""
     line = policy.line_for_user(request.user, line_id)
     updates = StatusUpdate.objects.about_line(line)
     updates = policy.updates_seen_on_line(request.user, line, updates)
-    _last_modified(response, updates.aggregate(Max("entered_at"))["entered_at__max"])
     return updates.select_related("author").newest_first()
 
 

@@ -1,10 +1,12 @@
 """What the API sends and accepts; field names follow the models'."""
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
+from pydantic import Field
 
+from measures.forms import EARLIEST_DATE, LATEST_DATE
 from measures.models import Clearance, DeadlineKind, StatusCategory
 
 # What any endpoint may answer instead: unreadable body, not signed in, forbidden, not found,
@@ -21,6 +23,10 @@ IATI_FILE = {
         }
     }
 }
+
+
+# A date the app reasons about, as its forms check it: out of range, the answer is 422.
+ReportDate = Annotated[datetime.date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
 
 
 class Error(Schema):

@@ -11,7 +11,8 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from measures.text import MAX_TEXT_LENGTH, CleanTextField
+from ilo_tracker.text import MAX_TEXT_LENGTH
+from measures.text import CleanTextField
 
 FIELD = "seen_version"
 

@@ -3,10 +3,16 @@ imports) or goes out (exports); here, below every app, so that each can use it.
 
 Word pastes a vertical tab (\\x0b) for a line break and a form feed (\\x0c) for a page break,
 soft hyphens and zero-width spaces, and its bullets as private-use characters; other control
-characters and lone surrogates are noise that XML (XLSX, PDF tagging) refuses.
+characters, lone surrogates and the noncharacters U+FFFE and U+FFFF are noise that XML (XLSX,
+Word, IATI, PDF tagging) refuses.
 """
 
 import re
+
+# The longest free text the app keeps (a narrative, a comment, a measurement's text): ten times
+# the longest cell of the two seed plans (2,144 characters), short enough that no single text
+# can make a page or a PDF hang.
+MAX_TEXT_LENGTH = 20_000
 
 _PASTED = str.maketrans(
     {
@@ -24,9 +30,9 @@ _PASTED = str.maketrans(
         "\uf076": "❖",
     }
 )
-# C0 controls but tab, line feed and carriage return, and UTF-16 surrogates, which can only
-# be lone ones in a str (a pair decodes to one character).
-_UNSAFE = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]")
+# C0 controls but tab, line feed and carriage return, UTF-16 surrogates, which can only be
+# lone ones in a str (a pair decodes to one character), and U+FFFE and U+FFFF.
+_UNSAFE = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 def clean_text(s: str) -> str:

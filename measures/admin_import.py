@@ -26,6 +26,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from measures.audit import import_recorded
+from measures.forms import validate_report_date
 from measures.importing import (
     ImportRefused,
     compare_plan,
@@ -74,6 +75,7 @@ class UploadForm(forms.Form):
         label=gettext_lazy("Plan date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_report_date],
         help_text=gettext_lazy(
             "When the plan was adopted or examined. Timelines such as "
             "“Immédiatement” are dated at it. Left empty, the file's “Date du plan” title row "

@@ -9,9 +9,11 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from ilo_tracker.text import MAX_TEXT_LENGTH
+
 from . import services
 from .models import Preferences, ReportingRound, StatusCategory
-from .text import MAX_TEXT_LENGTH, CleanTextField
+from .text import CleanTextField
 
 # The dates the app reasons about: from the ILO's founding to the end of the century. Outside
 # them a date is a typo, and date arithmetic on it (as of + 30 days) overflows at 9999-12-31.
@@ -58,7 +60,9 @@ class StatusUpdateForm(forms.Form):
     LINE = "line"
     QUESTION = "question"
 
-    as_of = forms.DateField(label=_("As of"), widget=DateInput())
+    as_of = forms.DateField(
+        label=_("As of"), widget=DateInput(), validators=[validate_report_date]
+    )
     category = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Choose a status")), *StatusCategory.choices]
     )
@@ -159,6 +163,7 @@ class ReportingRoundForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         # Its field shares the plan page with AsOfForm's: ids must differ for the labels.
         super().__init__(*args, auto_id="id_round_%s", **kwargs)
+        self.fields["as_of"].validators.append(validate_report_date)
 
     class Meta:
         model = ReportingRound

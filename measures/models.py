@@ -25,9 +25,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ilo_tracker import audit
 from ilo_tracker.audit import AuditedRecords, SourcedHistory
+from ilo_tracker.text import MAX_TEXT_LENGTH
 from outcomes.models import Indicator, Language, Output
-
-from .text import MAX_TEXT_LENGTH
 
 
 class BatchedHistory(SourcedHistory):

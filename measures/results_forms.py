@@ -2,9 +2,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ilo_tracker.text import MAX_TEXT_LENGTH
 from outcomes.models import PERIOD_HELP, Assessment, period_bounds
 
-from .forms import DateInput, FocusFirstError
+from .forms import DateInput, FocusFirstError, validate_report_date
+from .text import CleanTextField
 
 
 class MeasurementForm(forms.Form):
@@ -16,13 +18,20 @@ class MeasurementForm(forms.Form):
     period = forms.CharField(
         label=_("Period measured"), max_length=20, required=False, help_text=PERIOD_HELP
     )
-    period_start = forms.DateField(label=_("or from"), widget=DateInput(), required=False)
-    period_end = forms.DateField(label=_("to"), widget=DateInput(), required=False)
+    period_start = forms.DateField(
+        label=_("or from"), widget=DateInput(), required=False, validators=[validate_report_date]
+    )
+    period_end = forms.DateField(
+        label=_("to"), widget=DateInput(), required=False, validators=[validate_report_date]
+    )
     value = forms.DecimalField(
         label=_("Value"), max_digits=14, decimal_places=2, required=False, localize=True
     )
-    text = forms.CharField(
-        label=_("In words"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    text = CleanTextField(
+        label=_("In words"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=MAX_TEXT_LENGTH,
     )
     assessment = forms.ChoiceField(
         label=_("Assessment"),
@@ -30,15 +39,20 @@ class MeasurementForm(forms.Form):
         required=False,
         help_text=_("Required where the milestone or target of the period is text."),
     )
-    as_of = forms.DateField(label=_("As of"), widget=DateInput())
-    source = forms.CharField(
+    as_of = forms.DateField(
+        label=_("As of"), widget=DateInput(), validators=[validate_report_date]
+    )
+    source = CleanTextField(
         label=_("Source"),
         max_length=200,
         required=False,
         help_text=_("For example “Implementation report 2010-11” or “IRIS”."),
     )
-    note = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    note = CleanTextField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=MAX_TEXT_LENGTH,
     )
     seen_measurement = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -85,16 +99,17 @@ class MeasurementForm(forms.Form):
     def measurement_fields(self):
         fields = ["period_start", "period_end", "value", "text", "assessment", "as_of"]
         fields += ["source", "note"]
-        data = self.cleaned_data
-        return {
-            name: data[name].replace("\r\n", "\n") if name in ("text", "note") else data[name]
-            for name in fields
-        }
+        return {name: self.cleaned_data[name] for name in fields}
 
 
 class ResultsAsOfForm(forms.Form):
     bound_field_class = FocusFirstError
-    as_of = forms.DateField(label=_("Results as of"), widget=DateInput(), required=False)
+    as_of = forms.DateField(
+        label=_("Results as of"),
+        widget=DateInput(),
+        required=False,
+        validators=[validate_report_date],
+    )
 
     def __init__(self, *args, **kwargs):
         # Its field shares the indicator page with the measurement's: ids must differ.

@@ -1,4 +1,4 @@
-"""Free text in plans: its length, its lists' bullets, and a form field that cleans it
+"""Free text in plans: its lists' bullets, and a form field that cleans it
 (`ilo_tracker.text.clean_text`)."""
 
 import re
@@ -6,10 +6,6 @@ import re
 from django import forms
 
 from ilo_tracker.text import clean_text
-
-# Ten times the longest cell of the two seed plans (2,144 characters), short enough that no
-# single text can make a page or a PDF hang.
-MAX_TEXT_LENGTH = 20_000
 
 # What starts an item of a list as Word, a PDF or a person writes it ("o" and a tab is Word's
 # second-level bullet pasted as text).

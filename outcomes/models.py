@@ -9,10 +9,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ilo_tracker.audit import AuditedRecords
+from ilo_tracker.text import MAX_TEXT_LENGTH
 
 
 class Language(models.TextChoices):
@@ -413,6 +416,12 @@ class Measurement(models.Model):
             models.CheckConstraint(
                 condition=Q(assessment__in=["", *(v for v, _ in Assessment.judgements())]),
                 name="measurement_assessment_valid",
+            ),
+            # The form says so at the field; this holds for every other way in.
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text"), MAX_TEXT_LENGTH)
+                & LessThanOrEqual(Length("note"), MAX_TEXT_LENGTH),
+                name="measurement_texts_bounded",
             ),
         ]
         indexes = [

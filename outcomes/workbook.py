@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from ilo_tracker.text import excel_text
+from ilo_tracker.text import MAX_TEXT_LENGTH, excel_text
 
 from .models import Assessment, Direction, Framework, Language, Outcome, period_bounds
 
@@ -186,8 +186,8 @@ class _Reader:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         text = excel_text(str(value)).strip()
-        limit = LIMITS.get((row.sheet_key, key))
-        if limit and len(text) > limit:
+        limit = LIMITS.get((row.sheet_key, key), MAX_TEXT_LENGTH)
+        if len(text) > limit:
             self.refuse_cell(row, key, _("At most %(limit)d characters.") % {"limit": limit})
         return text
 

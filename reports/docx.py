@@ -16,6 +16,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from ilo_tracker.text import clean_text
+
 from .annex import GB279
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -212,8 +214,10 @@ def _write(cell, paragraphs, bold=False, indent=False):
 
 
 def _add_runs(paragraph, text, bold=False):
-    """`text` as runs of `paragraph`, its <sup>…</sup> (kept from the source) as superscript."""
-    for n, piece in enumerate(_SUPERSCRIPT.split(text)):
+    """`text` as runs of `paragraph`, its <sup>…</sup> (kept from the source) as superscript.
+
+    Cleaned again: text stored before the app cleaned its input may hold what XML refuses."""
+    for n, piece in enumerate(_SUPERSCRIPT.split(clean_text(text))):
         if piece:
             run = paragraph.add_run(piece)
             run.bold = bold or None

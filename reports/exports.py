@@ -144,6 +144,8 @@ def _local(value):
 
 
 def _cell(sheet, value, font=None):
+    if isinstance(value, str):
+        value = clean_text(value)  # again, as `_plain`
     cell = WriteOnlyCell(sheet, value=None if value == "" else value)
     if isinstance(value, datetime.datetime):
         cell.number_format = "yyyy-mm-dd hh:mm"

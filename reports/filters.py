@@ -249,7 +249,8 @@ class LineFilter(django_filters.FilterSet):
                     lines_for_user(self.user, lines_as_of(self.as_of_date))
                 )
             else:
-                self._qs = ActionLine.objects.none()
+                # No line, with the columns the table sorts on, whatever the filters' errors.
+                self._qs = lines_as_of(timezone.localdate()).none()
         return self._qs
 
     def keep_all(self, queryset, name, value):

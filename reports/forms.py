@@ -115,7 +115,12 @@ class AnnexForm(forms.Form):
 class ResultsForm(forms.Form):
     """The query string of a results framework: `?as_of=YYYY-MM-DD`, today when absent."""
 
-    as_of = forms.DateField(label=_("Results as of"), required=False, input_formats=["%Y-%m-%d"])
+    as_of = forms.DateField(
+        label=_("Results as of"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        validators=[validate_report_date],
+    )
 
     def as_of_date(self):
         return self.cleaned_data["as_of"] or timezone.localdate()

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from lxml import etree
 
+from ilo_tracker.text import clean_text
 from measures.models import ActionLine, Question, StatusCategory, StatusUpdate
 from measures.outline import attach_statuses
 from outcomes.models import Measurement
@@ -90,13 +91,10 @@ def _sub(parent, tag, text=None, **attributes):
         parent, tag, {k.replace("_", "-"): str(v) for k, v in attributes.items()}
     )
     if text is not None:
-        etree.SubElement(element, "narrative").text = _xml_text(text)
+        # Cleaned again: text stored before the app cleaned its input may hold what XML
+        # refuses.
+        etree.SubElement(element, "narrative").text = clean_text(str(text))
     return element
-
-
-def _xml_text(text):
-    # XML 1.0 cannot carry control characters other than tab and line breaks.
-    return "".join(c for c in str(text) if c in "\t\n\r" or ord(c) >= 32)
 
 
 def _identifier(obj):

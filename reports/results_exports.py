@@ -7,6 +7,8 @@ import io
 
 from django.utils.translation import gettext as _
 
+from ilo_tracker.text import clean_text
+
 from .exports import neutralise, rows_xlsx
 from .results import framework_outcomes
 
@@ -84,7 +86,7 @@ def _plain(value):
         return ""
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return neutralise(str(value))
+    return neutralise(clean_text(str(value)))
 
 
 def indicators_csv(framework, as_of):

@@ -1,17 +1,20 @@
 """The JSON API as a script uses it: tokens, filters as of a date, status updates, caching."""
 
 import datetime
+import time
 from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
+from django.utils.http import http_date
 
 from api.core import THROTTLE
 from api.models import ApiToken
 from api.tokens import token_create, token_revoke
-from measures.models import ReportingRound, StatusUpdate
+from measures.models import Clearance, ReportingRound, StatusUpdate
+from measures.services import status_update_clear
 from tests.factories import make_line, make_plan, make_update
 from tests.results_factories import day, make_framework, measure
 
@@ -216,12 +219,31 @@ def test_unchanged_answers_are_not_sent_again(client, plan, staff_user):
     url = f"/api/v1/lines/{line.pk}/updates"
     make_update(line, datetime.date(2000, 9, 1))
 
-    first = client.get(url, **headers)
-    etag, modified = first["ETag"], first["Last-Modified"]
+    etag = client.get(url, **headers)["ETag"]
     assert client.get(url, HTTP_IF_NONE_MATCH=etag, **headers).status_code == 304
-    assert client.get(url, HTTP_IF_MODIFIED_SINCE=modified, **headers).status_code == 304
     make_update(line, datetime.date(2000, 9, 2))
     assert client.get(url, HTTP_IF_NONE_MATCH=etag, **headers).status_code == 200
+
+
+def test_a_cleared_update_is_never_answered_as_unchanged(client, plan, staff_user, manager_user):
+    """A clearance changes an update without a newer date: a client asking "modified since
+    my copy?" gets the cleared update, not 304."""
+    plan.requires_clearance = True
+    plan.save()
+    line = plan.parts.get().questions.get().lines.first()
+    update = make_update(
+        line, datetime.date(2000, 9, 1), clearance=Clearance.SUBMITTED, author=staff_user
+    )
+    url = f"/api/v1/lines/{line.pk}/updates"
+    headers = bearer(staff_user)
+    first = client.get(url, **headers)
+    assert first.json()["items"][0]["clearance"] == "submitted"
+
+    status_update_clear(update=update, reviewer=manager_user)
+    since = first.get("Last-Modified") or http_date(time.time())
+    again = client.get(url, HTTP_IF_MODIFIED_SINCE=since, **headers)
+    assert again.status_code == 200
+    assert again.json()["items"][0]["clearance"] == "cleared"
 
 
 def test_each_token_has_its_own_request_budget(client, plan, staff_user, monkeypatch):

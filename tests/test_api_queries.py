@@ -17,8 +17,8 @@ EXPECTED = {
     # * plan * parts * questions * their updates * lines * their units
     "plan": TOKEN + 6,
     # * the line * is the caller a manager * of its units (then they see pending updates)
-    # * its latest entry (Last-Modified) * count * page
-    "history": TOKEN + 6,
+    # * count * page
+    "history": TOKEN + 5,
     # * count * page
     "frameworks": TOKEN + 2,
     # * framework * outcomes * outputs * indicators * milestones * measurements known then

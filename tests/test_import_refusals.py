@@ -8,9 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
+from ilo_tracker.text import MAX_TEXT_LENGTH
 from measures.importing import ImportRefused, read_plan
 from measures.models import Plan, StatusUpdate
-from measures.text import MAX_TEXT_LENGTH
 from tests.plan_workbooks import PART_I, make_workbook
 
 pytestmark = pytest.mark.django_db

@@ -132,3 +132,12 @@ def test_the_plan_page_shows_the_message_and_todays_statuses(client, world):
     plan_url = next(u for u in world if u.startswith("/plans/") and u.count("/") == 3)
     page = client.get(plan_url, {"as_of": "9999-12-31"}).content.decode()
     assert "Enter a date between Jan. 1, 1919 and Dec. 31, 2100." in page
+
+
+@pytest.mark.parametrize("sort", ["status", "-status", "last_update", "-last_update", "due_date"])
+def test_a_sort_with_invalid_filters_gets_the_forms_message(client, world, sort):
+    for filters in [{"plan": "99"}, {"as_of": ""}, {"due_within": "-1"}]:
+        query = {**filters, "sort": sort}
+        assert "errorlist" in client.get("/measures/", query).content.decode(), query
+        for export in ["/measures/export.csv", "/measures/export.xlsx"]:
+            assert client.get(export, query).status_code == 400, (export, query)

@@ -202,6 +202,12 @@ def with_changes(sheet, row, changes):
             {"Text": None},
             'sheet "Indicators", row 2, column D: This cell is required.',
         ),
+        (
+            "Indicators",
+            2,
+            {"Text": "x" * 20_001},
+            'sheet "Indicators", row 2, column D: At most 20000 characters.',
+        ),
     ],
 )
 def test_refusals_name_file_sheet_row_and_column_and_write_nothing(sheet, row, changes, message):

@@ -116,7 +116,15 @@ def test_someone_quicker_is_a_conflict_and_the_figures_are_kept(
         ({"period": "end of 2011"}, "period", "A year (1995), a biennium"),
         ({"period": ""}, "period", "Give the period"),
         ({"value": "", "text": ""}, None, "Give a value, a text or an assessment."),
-        ({"as_of": "2999-01-01"}, "as_of", "cannot be in the future"),
+        ({"as_of": "2099-01-01"}, "as_of", "cannot be in the future"),
+        ({"as_of": "0001-01-01"}, "as_of", "Enter a date between"),
+        (
+            {"period": "", "period_start": "0001-01-01", "period_end": "2011-01-01"},
+            "period_start",
+            "Enter a date between",
+        ),
+        ({"text": "x" * 20_001}, "text", "at most 20000 characters"),
+        ({"note": "x" * 20_001}, "note", "at most 20000 characters"),
         (
             {"period": "", "period_start": "2011-06-01", "period_end": "2011-01-01"},
             "period_end",
@@ -134,6 +142,22 @@ def test_bad_input_is_refused_with_its_reason(
     errors = form.errors.get(field or "__all__", [])
     assert any(message in error for error in errors), form.errors
     assert not Measurement.objects.exists()
+
+
+def test_text_pasted_from_word_is_cleaned(client, indicator, manager_user):
+    client.force_login(manager_user)
+    pasted = "Stratégie adoptée.\x0bRapport envoyé.\uffff\u00ad"
+    client.post(record_url(indicator), form_data(text=pasted, note=pasted, source=pasted))
+    saved = Measurement.objects.get()
+    cleaned = "Stratégie adoptée.\nRapport envoyé."
+    assert (saved.text, saved.note, saved.source) == (cleaned, cleaned, cleaned)
+
+
+def test_the_database_refuses_an_oversized_text_from_any_other_way_in(indicator):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        measure(indicator, "2010-11", 72, as_of=day("2012-03-01"), note="x" * 20_001)
 
 
 def test_text_milestone_needs_a_persons_assessment(client, manager_user):

@@ -16,7 +16,8 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from ilo_tracker import bulk
-from measures.text import BULLETS, MAX_TEXT_LENGTH, is_bullet, is_numbered
+from ilo_tracker.text import MAX_TEXT_LENGTH
+from measures.text import BULLETS, is_bullet, is_numbered
 from measures.timelines import fold
 
 from .headers import (
