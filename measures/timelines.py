@@ -4,7 +4,9 @@ French, English and Spanish; the text is folded (case, accents, dashes, apostrop
 searched with a handful of regexes.
 
 - A date names a period: a day, month, month range, quarter, half, mid-year, year, or year
-  range ("2021-2023", the biennium "2002-03"). The deadline is the period's last day, or its
+  range ("2021-2023", the biennium "2002-03"). A day or a month may be written in figures,
+  day first ("31/08/2000", "15.03.2001", "09/2000"); month first only when it cannot be the
+  day ("08/31/2000"). The deadline is the period's last day, or its
   first day after start phrasing ("début", "démarrage en", "early", "from", "principios de"),
   so "Début janvier 2000" is 2000-01-01 and "Début 2000" is 2000-01-01.
 - Of several dates, the latest wins: it ends the work.
@@ -236,12 +238,22 @@ def _months(year: int, first_month: int, last_month: int) -> tuple[date, date] |
     return date(first_year, first_month, 1), date(year, last_month, last_day)
 
 
-def _day(match: re.Match) -> tuple[date, date] | None:
-    year, month, day = int(match["year"]), _month_number(match["month"]), int(match["day"])
+def _exact(year: int, month: int, day: int) -> tuple[date, date] | None:
     if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]):
         return None
     exact = date(year, month, day)
     return exact, exact
+
+
+def _day(match: re.Match) -> tuple[date, date] | None:
+    return _exact(int(match["year"]), _month_number(match["month"]), int(match["day"]))
+
+
+def _numeric_day(match: re.Match) -> tuple[date, date] | None:
+    """ "31/08/2000" day first, as the ILO's three languages write it; month first only when
+    nothing else can be meant ("08/31/2000")."""
+    year, first, second = int(match["year"]), int(match["first"]), int(match["second"])
+    return _exact(year, second, first) or _exact(year, first, second)
 
 
 def _month_range(match: re.Match) -> tuple[date, date] | None:
@@ -299,8 +311,15 @@ _DAYS = [
         _day,
     ),
     (re.compile(_month() + r"\s+(?P<day>\d\d?)(?:st|nd|rd|th)?,?\s+" + _YEAR), _day),
+    # "31/08/2000", "15.03.2001", "31-08-2000": the separator repeated.
+    (
+        re.compile(r"(?<![\w./-])(?P<first>\d\d?)(?P<sep>[./-])(?P<second>\d\d?)(?P=sep)" + _YEAR),
+        _numeric_day,
+    ),
 ]
 _MONTH_OF_YEAR = (re.compile(_month() + _OF + _YEAR), _one_month)
+# "09/2000", "9.2001": after the quarters, so that "T3/2001" stays a quarter.
+_NUMERIC_MONTH = (re.compile(r"(?<![\w./-])(?P<month>\d\d?)[./-]" + _YEAR), _one_month)
 
 # Most specific first: each match blanks its text so that its year is not read again.
 _DATE_PATTERNS = [
@@ -335,6 +354,7 @@ _DATE_PATTERNS = [
         ),
         _mid_year,
     ),
+    _NUMERIC_MONTH,
     (re.compile(_YEAR + r"\s*[-/]\s*(?P<end>\d\d(?:\d\d)?)(?!\d)"), _year_range),
     _MONTH_OF_YEAR,
     (re.compile(_YEAR), _whole_year),
@@ -345,7 +365,7 @@ def read_date(text: str) -> date | None:
     """The one day `text` names: a day as written, a month and year as the month's first day
     ("novembre 1999" is 1999-11-01, "5 octobre 2000" 2000-10-05); None for anything else."""
     folded = " ".join(fold(text).split()).strip(" .,")
-    for pattern, period in [*_DAYS, _MONTH_OF_YEAR]:
+    for pattern, period in [*_DAYS, _MONTH_OF_YEAR, _NUMERIC_MONTH]:
         match = pattern.fullmatch(folded)
         bounds = period(match) if match else None
         if bounds is not None:

@@ -1,5 +1,6 @@
 """Reading workbook layouts: headers in three languages, parts, questions, lines, cells."""
 
+import datetime
 import io
 import zipfile
 
@@ -53,6 +54,38 @@ def test_header_found_in_any_order_language_case_and_accents():
         "Done.",
         "2000-08-31",
     )
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Calendrier (indicatif)",
+        "Calendrier prévu",
+        "Date d'échéance",
+        "Échéances prévues",
+        "Échéancier",
+        "Délai d'exécution",
+        "Time frame",
+        "Timeframe",
+        "Calendario indicativo",
+    ],
+)
+def test_a_timeline_title_with_a_qualifier_is_still_the_timeline(title):
+    rows = [
+        ["GB.901/POL/2"],
+        ["Questions", "Contexte et lignes d'action", title, "Etat des travaux au 31-08-2000"],
+        ["Partie I – Rendre"],
+        ["1 a) Q", "- ligne un\n- ligne deux", "31/08/2000\n15.03.2001", "Fait\nEn cours"],
+    ]
+    lines = read(("Sheet", rows, False)).parts[0].questions[0].lines
+    assert [(line.timeline, str(line.as_of)) for line in lines] == [
+        ("31/08/2000", "2000-08-31"),
+        ("15.03.2001", "2000-08-31"),
+    ]
+    assert [line.deadline.due for line in lines] == [
+        datetime.date(2000, 8, 31),
+        datetime.date(2001, 3, 15),
+    ]
 
 
 def test_spanish_header_and_status_date():

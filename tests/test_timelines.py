@@ -218,6 +218,21 @@ SPANISH = [
     ("Inmediatamente", UNREAD, None),
 ]
 
+# Days and months in figures, as a secretariat types them in its own workbook.
+NUMERIC = [
+    ("31/08/2000", DATED, date(2000, 8, 31)),
+    ("15.03.2001", DATED, date(2001, 3, 15)),
+    ("31-08-2000", DATED, date(2000, 8, 31)),
+    ("Avant le 30/06/2001", DATED, date(2001, 6, 30)),
+    ("By 1/9/2000", DATED, date(2000, 9, 1)),
+    ("08/31/2000", DATED, date(2000, 8, 31)),  # can only be month first
+    ("D'ici 09/2000", DATED, date(2000, 9, 30)),
+    ("Para 9.2001", DATED, date(2001, 9, 30)),
+    ("T3/2001", DATED, date(2001, 9, 30)),
+    ("Q3-2001", DATED, date(2001, 9, 30)),
+    ("31/08/2000\n15.03.2001\nAvant le 30/06/2001", DATED, date(2001, 6, 30)),
+]
+
 OUT_OF_RANGE = [
     ("1989", UNREAD, None),
     ("2100", UNREAD, None),
@@ -225,7 +240,7 @@ OUT_OF_RANGE = [
     ("GB.341/POL/4", UNREAD, None),
 ]
 
-ALL_CASES = GB_279_TC_2 + GB_341_POL_4 + FRENCH + ENGLISH + SPANISH + OUT_OF_RANGE
+ALL_CASES = GB_279_TC_2 + GB_341_POL_4 + FRENCH + ENGLISH + SPANISH + NUMERIC + OUT_OF_RANGE
 
 
 @pytest.mark.parametrize(("phrase", "kind", "due"), ALL_CASES)
@@ -283,6 +298,21 @@ def test_a_date_anywhere_makes_the_timeline_dated(paragraphs):
         assert read_timeline(text).kind == DATED
 
 
+@given(
+    st.dates(date(1990, 1, 1), date(2099, 12, 31)),
+    st.sampled_from("/.-"),
+    st.booleans(),
+    st.sampled_from(["", "D'ici le ", "Avant le ", "By ", "Para el "]),
+)
+def test_a_day_in_figures_reads_as_that_day(day, separator, padded, words):
+    figures = (
+        f"{day.day:02}{separator}{day.month:02}" if padded else f"{day.day}{separator}{day.month}"
+    )
+    text = f"{words}{figures}{separator}{day.year}"
+    assert read_timeline(text) == Deadline(DATED, day)
+    assert read_date(f"{figures}{separator}{day.year}") == day
+
+
 PLAN_START = date(1999, 11, 1)
 IMMEDIATE = [
     "Immédiatement",
@@ -335,6 +365,10 @@ def test_the_plan_start_only_dates_what_says_immediately(text):
         ("March 31, 2001", date(2001, 3, 31)),
         ("5 de octubre de 2000", date(2000, 10, 5)),
         ("2000-10-05", date(2000, 10, 5)),
+        ("05/10/2000", date(2000, 10, 5)),
+        ("5.10.2000", date(2000, 10, 5)),
+        ("31-08-2000", date(2000, 8, 31)),
+        ("10/2000", date(2000, 10, 1)),
         ("1999", None),
         ("novembre", None),
         ("30 février 2001", None),

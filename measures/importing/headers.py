@@ -13,25 +13,13 @@ from measures.timelines import DATED, fold, read_date, read_timeline
 
 from .layouts import LANGUAGES, LAYOUTS, LINES, QUESTION, STATUS, TIMELINE, UNITS
 
-_TIMELINE_TITLES = {
-    "calendrier",
-    "echeance",
-    "echeances",
-    "delai",
-    "delais",
-    "date limite",
-    "date cible",
-    "timetable",
-    "timeline",
-    "deadline",
-    "deadlines",
-    "due date",
-    "target date",
-    "calendario",
-    "plazo",
-    "plazos",
-    "fecha limite",
-}
+# A timeline title starts with one of these words; what follows qualifies it ("Calendrier
+# (indicatif)", "Calendrier prévu", "Délai d'exécution", "Échéances prévues", "Time frame").
+_TIMELINE_START = re.compile(
+    r"^(?:calendrier|echeancier|echeance|delai|dates? (?:limite|cible|d'echeance)"
+    r"|timetable|timeline|time ?frame|deadline|due date|target date|calendario|plazo"
+    r"|fechas? (?:limite|de vencimiento))s?\b"
+)
 _UNITS_TITLES = {
     "unite responsable",
     "unites responsables",
@@ -57,7 +45,6 @@ _STATUS_DATED = re.compile(
 _PLAN_DATE = re.compile(r"^\s*(?:date du plan|plan date|fecha del plan)\b\s*[:-]?\s*")
 # The plan date written in each language, in the words `plan_date` reads.
 PLAN_DATE_LABELS = {"fr": "Date du plan : ", "en": "Plan date: ", "es": "Fecha del plan: "}
-_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 _PLURAL_MARK = re.compile(r"\((?:s|es)\)")
 SYMBOL = re.compile(r"\bGB\.(?P<session>\d{2,3})(?:/(?P<committee>[A-Z]+))?(?:/[A-Z0-9.]+)*")
 # A header title is short; longer texts are never folded while looking for one.
@@ -106,7 +93,7 @@ def column_kind(text: str):
     title = folded_title(text)
     if title in _KNOWN:
         return _KNOWN[title]
-    if title in _TIMELINE_TITLES:
+    if _TIMELINE_START.match(title):
         return TIMELINE, None, None
     if title in _UNITS_TITLES:
         return UNITS, None, None
@@ -149,10 +136,8 @@ def find_header(row_number: int, cells: dict[int, str]) -> Header | None:
 
 
 def status_date(title: str) -> date | None:
-    """The as-of date a status column title names ("Etat des travaux au 31 août 2000")."""
-    numeric = _NUMERIC_DATE.search(title)
-    if numeric:
-        return _numeric_date(numeric)
+    """The as-of date a status column title names ("Etat des travaux au 31 août 2000",
+    "… au 31/08/2000")."""
     deadline = read_timeline(title)
     return deadline.due if deadline.kind == DATED else None
 
@@ -166,18 +151,7 @@ def plan_date_text(text: str) -> str | None:
 
 def read_plan_date(text: str) -> date | None:
     """The date written after the label: "novembre 1999" (its 1st), "5 octobre 2000", 5/10/2000."""
-    numeric = _NUMERIC_DATE.fullmatch(text.strip())
-    if numeric:
-        return _numeric_date(numeric)
     return read_date(text)
-
-
-def _numeric_date(match: re.Match) -> date | None:
-    day, month, year = (int(part) for part in match.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 _KNOWN = _known_titles()
