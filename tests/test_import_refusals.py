@@ -194,6 +194,26 @@ def test_formula_without_cached_value(tmp_path):
     )
 
 
+def test_every_cell_to_mend_is_named_at_once_an_excel_error_among_them(tmp_path):
+    rows = [
+        PART_I,
+        ["1 a) Question", "- ligne", "=A1", "#DIV/0!"],
+        [None, '="- ligne deux"', "Mai 2000", "#N/A"],
+    ]
+    message = import_file(tmp_path, make_workbook(("Annexe", rows)))
+    assert message.splitlines() == [
+        'plan.xlsx, sheet "Annexe", row 5, column C: the cell holds a formula (=A1) with no '
+        "saved value: open and save the file in Excel, or type the value.",
+        'plan.xlsx, sheet "Annexe", row 5, column D: the cell holds an Excel error (#DIV/0!): '
+        "correct it in the file.",
+        'plan.xlsx, sheet "Annexe", row 6, column B: the cell holds a formula (="- ligne '
+        'deux") with no saved value: open and save the file in Excel, or type the value.',
+        'plan.xlsx, sheet "Annexe", row 6, column D: the cell holds an Excel error (#N/A): '
+        "correct it in the file.",
+    ]
+    assert not Plan.objects.exists()
+
+
 def test_formula_with_cached_value_is_read_as_its_value():
     plan = read_plan(_with_formula("Mai 2000"), "p.xlsx")
     assert plan.parts[0].questions[0].lines[0].timeline == "Mai 2000"

@@ -266,6 +266,49 @@ def test_merged_question_cell_spans_its_rows():
     assert [line.text for line in plan.parts[0].questions[0].lines] == ["A", "B"]
 
 
+def merged_workbook(rows, *merges):
+    book = Workbook()
+    sheet = book.active
+    for row in [["GB.903/TC/1"], [], HEADER_FR, PART_I, *rows]:
+        sheet.append(row)
+    for cells in merges:
+        sheet.merge_cells(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return read_plan(buffer.getvalue(), "merged.xlsx")
+
+
+def test_a_timeline_or_status_merged_down_over_lines_speaks_for_all_of_them():
+    rows = [
+        ["1.1 Mesure", "A", "2021-2023", "Travaux en cours pour toutes les lignes"],
+        [None, "B"],
+        [None, "C"],
+        ["1.2 Autre", "D", "2024", "Fait"],
+    ]
+    first, second = merged_workbook(rows, "A5:A7", "C5:C7", "D5:D7").parts[0].questions
+    # Over every line of the question: the whole question's, dating each line.
+    assert (first.timeline, first.status) == (
+        "2021-2023",
+        "Travaux en cours pour toutes les lignes",
+    )
+    assert [(line.timeline, line.deadline.due) for line in first.lines] == [
+        ("", datetime.date(2023, 12, 31))
+    ] * 3
+    assert [(line.timeline, line.status) for line in second.lines] == [("2024", "Fait")]
+
+
+def test_a_cell_merged_over_some_lines_with_a_paragraph_each_gives_each_its_own():
+    rows = [
+        ["1.1 Mesure", "A", "2021\n2022", "En cours"],
+        [None, "B"],
+        [None, "C", "2025", "Fait"],
+    ]
+    question = merged_workbook(rows, "A5:A7", "C5:C6", "D5:D6").parts[0].questions[0]
+    assert [line.timeline for line in question.lines] == ["2021", "2022", "2025"]
+    # One status over two lines: each of them has it.
+    assert [line.status for line in question.lines] == ["En cours", "En cours", "Fait"]
+
+
 def test_a_plan_spread_over_several_sheets():
     plan = read(
         ("Partie I", [PART_I, ["1 a) Q", "- l1", "Mai 2000"]]),

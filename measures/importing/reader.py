@@ -483,7 +483,8 @@ class _Reader:
         ]
 
     def spread(self, question, rows, kind):
-        """One paragraph per line of its row goes to each line; otherwise to the whole question."""
+        """One paragraph per line of its row (or of the rows its cell is merged over) goes to
+        each line; otherwise to the whole question."""
         whole, previous, first_row = [], None, None
         lines_of = defaultdict(list)  # the lines each row starts
         for line in question.lines:
@@ -508,12 +509,21 @@ class _Reader:
             if not paragraphs:
                 continue
             own = lines_of[row.sheet, row.number]
-            if kind == UNITS and kind in row.spans:
-                # A units cell merged down over rows: every line of those rows.
-                for line in question.lines:
-                    if line.sheet == row.sheet and row.number <= line.row <= row.spans[kind]:
+            if kind in row.spans:
+                # A cell merged down over rows speaks for the lines of all those rows: units,
+                # or a text over some lines only and not a paragraph each, to each of them.
+                last = row.spans[kind]
+                own = [
+                    line
+                    for line in question.lines
+                    if line.sheet == row.sheet and row.number <= line.row <= last
+                ]
+                some_lines = len(own) < len(question.lines)
+                if kind == UNITS or (some_lines and len(paragraphs) != len(own)):
+                    for line in own:
                         self.set(line, kind, "\n".join(paragraphs), row)
-            elif len(own) == len(paragraphs):
+                    continue
+            if len(own) == len(paragraphs):
                 for line, text in zip(own, paragraphs, strict=True):
                     self.set(line, kind, text, row)
             elif kind == UNITS:

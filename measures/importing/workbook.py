@@ -116,6 +116,7 @@ class _Archive:
         self.data = data
         self.filename = filename
         self.inflated = 0
+        self.cell_problems = []  # cells a person must mend, all named at once
 
     def refuse(self, message, sheet=None, row=None, column=None):
         raise ImportRefused([Problem(self.filename, sheet, row, column, message)])
@@ -166,6 +167,8 @@ class _Archive:
                 reader.warn(_("this sheet is hidden in the workbook: it is read all the same."), 1)
             self.parse(part, reader.handle, {"c", "row", "mergeCell"})
             sheets.append(Sheet(title, reader.rows, reader.warnings, reader.merged))
+        if self.cell_problems:
+            raise ImportRefused(self.cell_problems)
         return sheets
 
     def too_big(self, size=None):
@@ -365,6 +368,14 @@ class _SheetReader:
     def warn(self, message, row, column=None):
         self.warnings.append(Problem(self.archive.filename, self.title, row, column, message))
 
+    def mend(self, message, row, column):
+        """Name a cell the file cannot be imported with, and read on: every such cell is named
+        at once. Its text is left out."""
+        self.archive.cell_problems.append(
+            Problem(self.archive.filename, self.title, row, column, message)
+        )
+        return ""
+
     def read_cell(self, cell):
         reference = cell.get("r")
         place = _place(reference) if reference else None
@@ -402,12 +413,19 @@ class _SheetReader:
             elif tag == "is":
                 inline = child
         if formula is not None and not value and kind not in ("str", "inlineStr"):
-            self.refuse(
+            return self.mend(
                 _(
                     "the cell holds a formula (=%(formula)s) with no saved value: "
                     "open and save the file in Excel, or type the value."
                 )
                 % {"formula": formula},
+                row,
+                column,
+            )
+        if kind == "e":
+            return self.mend(
+                _("the cell holds an Excel error (%(error)s): correct it in the file.")
+                % {"error": value},
                 row,
                 column,
             )
@@ -418,7 +436,7 @@ class _SheetReader:
                 self.refuse(_("the cell points to a shared text the workbook lacks."), row, column)
         elif kind == "inlineStr":
             text = rich_text(inline) if inline is not None else ""
-        elif kind in ("str", "e"):
+        elif kind == "str":
             text = value or ""
         elif kind == "b":
             text = "TRUE" if value == "1" else "FALSE" if value == "0" else ""
