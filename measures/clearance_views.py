@@ -61,7 +61,7 @@ def _line_of(draft, user):
 @login_required
 @require_POST
 def draft_submit(request, update_id):
-    draft = policy.draft_of_author(request.user, update_id)
+    draft = policy.update_of_author(request.user, update_id)
     line = _line_of(draft, request.user)
     _attempt(request, lambda: services.status_update_submit(update=draft), saved_message)
     return redirect("line_detail", line_id=line.pk)
@@ -70,7 +70,7 @@ def draft_submit(request, update_id):
 @login_required
 @require_POST
 def draft_delete(request, update_id):
-    draft = policy.draft_of_author(request.user, update_id)
+    draft = policy.update_of_author(request.user, update_id)
     line = _line_of(draft, request.user)
     _attempt(
         request,
@@ -145,8 +145,7 @@ def update_return(request, update_id):
 @require_POST
 def updates_clear(request):
     policy.require(policy.may_clear_any(request.user))
-    clearable = policy.clearable_updates(request.user).submitted()
-    form = BatchClearForm(request.POST, clearable=clearable)
+    form = BatchClearForm(request.POST, clearable=policy.reviewable_updates(request.user))
     if not form.is_valid():
         return clearance_list(request, batch_form=form, status=400)
     _attempt(

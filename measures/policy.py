@@ -154,10 +154,17 @@ def may_clear_any(user):
     return User.objects.filter(role, pk=user.pk).exists()
 
 
+def reviewable_updates(user):
+    """The updates `user` may clear or return, drafts left out (they are their authors'
+    alone), whatever their clearance: one decided meanwhile, in another tab or by someone
+    else, is refused by the service with its message rather than as not found."""
+    return clearable_updates(user).exclude(clearance=Clearance.DRAFT)
+
+
 def update_to_review(user, update_id):
-    """A submitted update `user` may clear or return: 404 for any other."""
+    """An update `user` may clear or return: 404 for any other."""
     require(may_clear_any(user))
-    updates = clearable_updates(user).submitted()
+    updates = reviewable_updates(user)
     return get_object_or_404(updates.select_related("action_line", "question"), pk=update_id)
 
 
@@ -167,6 +174,16 @@ def draft_of_author(user, update_id):
     drafts = StatusUpdate.objects.filter(clearance=Clearance.DRAFT, author=user)
     return get_object_or_404(
         drafts.select_related("action_line__question__part__plan", "question"), pk=update_id
+    )
+
+
+def update_of_author(user, update_id):
+    """An update by `user`, a draft or no longer one (submitted from another tab, or by a
+    double click: the service says so); 404 for anyone else's."""
+    require(can_read_plans(user))
+    updates = StatusUpdate.objects.filter(author=user)
+    return get_object_or_404(
+        updates.select_related("action_line__question__part__plan", "question"), pk=update_id
     )
 
 

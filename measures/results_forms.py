@@ -5,7 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from ilo_tracker.text import MAX_TEXT_LENGTH
 from outcomes.models import PERIOD_HELP, Assessment, period_bounds
 
-from .forms import DateInput, FocusFirstError, validate_report_date
+from .forms import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    DateInput,
+    FocusFirstError,
+    validate_report_date,
+)
 from .text import CleanTextField
 
 
@@ -78,6 +84,13 @@ class MeasurementForm(forms.Form):
             return data
         if end < start:
             self.add_error("period_end", _("The period cannot end before it starts."))
+            return data
+        if label and not (start >= EARLIEST_DATE and end <= LATEST_DATE):
+            self.add_error("period", PERIOD_HELP)
+            return data
+        if data.get("as_of") and data["as_of"] < start:
+            # An actual is known once its period has begun, never before.
+            self.add_error("as_of", _("A result cannot be known before its period begins."))
             return data
         data["period_start"], data["period_end"] = start, end
         if data.get("value") is None and not data.get("text") and not data.get("assessment"):

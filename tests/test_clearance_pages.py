@@ -108,6 +108,52 @@ def test_the_clearance_page_filters_by_plan_and_clears_a_batch(
     assert there.clearance == Clearance.SUBMITTED
 
 
+def test_a_decision_taken_meanwhile_is_said_not_answered_not_found(
+    frozen_today, client, line, staff_user, focal_point, manager_user
+):
+    """Two reviewers, or two tabs: the second click gets the app's message, nothing changes."""
+    first, second = submitted(line, staff_user, "Un"), submitted(line, staff_user, "Deux")
+    client.force_login(focal_point)
+    client.post(f"/updates/{first.pk}/clear/")
+    client.force_login(manager_user)
+    meanwhile = "1 update no longer awaits clearance: someone decided it meanwhile."
+    for url, data in [
+        (f"/updates/{first.pk}/clear/", {}),
+        (f"/updates/{first.pk}/return/", {f"return-{first.pk}-comment": "Trop tard"}),
+        ("/clearance/batch/", {"updates": [first.pk, second.pk]}),
+    ]:
+        page = client.post(url, data, follow=True).content.decode()
+        assert meanwhile in page, url
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.reviewed_by, first.clearance) == (focal_point, Clearance.CLEARED)
+    assert second.clearance == Clearance.SUBMITTED  # a batch is all or nothing
+
+
+def test_a_draft_submitted_twice_or_deleted_once_submitted_is_said(
+    frozen_today, client, line, staff_user
+):
+    client.force_login(staff_user)
+    post_status(client, line, "Premier jet", save_draft="1")
+    draft = StatusUpdate.objects.get()
+    for _ in range(2):  # a double click
+        page = client.post(f"/updates/{draft.pk}/submit/", follow=True).content.decode()
+        assert "Submitted for clearance: it counts once it is cleared." in page
+    page = client.post(f"/updates/{draft.pk}/delete/", follow=True).content.decode()
+    assert "This update is no longer a draft: it cannot be deleted." in page
+    assert StatusUpdate.objects.get().clearance == Clearance.SUBMITTED
+
+
+def test_someone_elses_draft_stays_not_found_for_reviewers(
+    frozen_today, client, line, staff_user, manager_user
+):
+    draft = make_update(line, AUG_31, author=staff_user, clearance=Clearance.DRAFT)
+    client.force_login(manager_user)
+    assert client.post(f"/updates/{draft.pk}/clear/").status_code == 404
+    assert client.post("/clearance/batch/", {"updates": [draft.pk]}).status_code == 400
+    assert client.post(f"/updates/{draft.pk}/submit/").status_code == 404
+
+
 def test_the_plan_page_counts_what_awaits_the_users_clearance(
     frozen_today, client, line, staff_user, focal_point, other_staff_user
 ):

@@ -118,6 +118,8 @@ def test_someone_quicker_is_a_conflict_and_the_figures_are_kept(
         ({"value": "", "text": ""}, None, "Give a value, a text or an assessment."),
         ({"as_of": "2099-01-01"}, "as_of", "cannot be in the future"),
         ({"as_of": "0001-01-01"}, "as_of", "Enter a date between"),
+        ({"period": "2014-15", "as_of": "2013-12-31"}, "as_of", "before its period begins"),
+        ({"period": "1800"}, "period", "A year (1995), a biennium"),
         (
             {"period": "", "period_start": "0001-01-01", "period_end": "2011-01-01"},
             "period_start",
