@@ -50,6 +50,7 @@ def test_lines_pasted_from_word_and_numbered_lines_come_back_the_same(db, tmp_pa
         PART_I,
         ["1 a) Puces de Word", "Contexte.\n\uf0b7\tligne un\no\tligne deux", "Mai 2000"],
         ["1 b) Numérotées", "Considérant:\n1. ligne trois\n2. ligne quatre", "2001\n2002"],
+        ["1 c) Sur deux lignes", "- ligne cinq, écrite\nsur deux lignes\n- ligne six", "2003"],
     ]
     (tmp_path / "pasted.xlsx").write_bytes(make_workbook(("Annexe", rows)))
     call_command("import_plan", str(tmp_path / "pasted.xlsx"), stdout=io.StringIO())
@@ -63,6 +64,8 @@ def test_lines_pasted_from_word_and_numbered_lines_come_back_the_same(db, tmp_pa
         ("Contexte.", "o\tligne deux", ""),
         ("Considérant:", "1. ligne trois", "2001"),
         ("Considérant:", "2. ligne quatre", "2002"),
+        ("", "- ligne cinq, écrite\nsur deux lignes", ""),
+        ("", "- ligne six", ""),
     ]
 
 

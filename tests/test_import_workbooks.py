@@ -266,6 +266,27 @@ def test_merged_question_cell_spans_its_rows():
     assert [line.text for line in plan.parts[0].questions[0].lines] == ["A", "B"]
 
 
+def test_a_line_break_inside_a_bullet_keeps_the_line_whole():
+    # Alt+Enter in Excel, or Shift+Enter in Word pasted as _x000B_, inside a bullet: the rest
+    # is the same action line. A paragraph of its own between bullets is the context.
+    lines_cell = (
+        "Le Bureau agira ainsi :\n"
+        "•\tpremière action, première ligne_x000B_suite de la première action\n"
+        "•\tdeuxième action, écrite\nsur deux lignes\n"
+        "Enseignements tirés de l'expérience\n"
+        "•\ttroisième action."
+    )
+    plan = read(("Annexe", [PART_I, ["1 a) Q", lines_cell, "2001\n2002\n2003"]]))
+    question = plan.parts[0].questions[0]
+    assert [line.text for line in question.lines] == [
+        "•\tpremière action, première ligne\nsuite de la première action",
+        "•\tdeuxième action, écrite\nsur deux lignes",
+        "•\ttroisième action.",
+    ]
+    assert [line.timeline for line in question.lines] == ["2001", "2002", "2003"]
+    assert question.context == "Le Bureau agira ainsi :\nEnseignements tirés de l'expérience"
+
+
 def merged_workbook(rows, *merges):
     book = Workbook()
     sheet = book.active

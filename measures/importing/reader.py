@@ -464,16 +464,23 @@ class _Reader:
         self.part.questions.append(question)
 
     def read_lines(self, question, rows):
-        """Bullet paragraphs are lines, every other paragraph the context; without bullets,
-        numbered paragraphs ("1.", "a)") are the lines; else a row a line."""
+        """Bullet paragraphs are lines, every other paragraph the context (but one going on
+        with the item above it); without bullets, numbered paragraphs ("1.", "a)") are the
+        lines; else a row a line."""
         paragraphs = [(row, text) for row in rows for text in row.cells.get(LINES, [])]
         is_item = next(
             (test for test in (is_bullet, is_numbered) if any(test(t) for _r, t in paragraphs)),
             None,
         )
         if is_item:
-            lines = [(row, [text]) for row, text in paragraphs if is_item(text)]
-            context = [text for _row, text in paragraphs if not is_item(text)]
+            lines, context = [], []
+            for row, text in paragraphs:
+                if is_item(text):
+                    lines.append((row, [text]))
+                elif lines and lines[-1][0] is row and _continues(lines[-1][1][-1], text):
+                    lines[-1][1].append(text)
+                else:
+                    context.append(text)
         else:
             lines = [(row, row.cells[LINES]) for row in rows if row.cells.get(LINES)]
             context = []
@@ -569,6 +576,14 @@ class _Reader:
         if kind == STATUS:
             line.as_of = row.header.as_of
             self.check_status_length(text, row)
+
+
+def _continues(item, text):
+    """Whether `text` goes on with the list item above it, broken by a line break in its cell
+    (Alt+Enter in Excel, Shift+Enter in Word): it starts in lower case after an item that
+    does not end a sentence. A paragraph of its own ("Enseignements tirés de l'expérience")
+    is the question's context."""
+    return text[:1].islower() and not item.endswith((".", ";", ":", "!", "?"))
 
 
 def _frameworks(text):
