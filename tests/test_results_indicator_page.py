@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -184,6 +185,27 @@ def test_dates_and_numbers_follow_the_language(client, indicator, manager_user):
     # The chart's coordinates stay numbers: no decimal comma inside the SVG.
     svg = re.search(r"<svg.*?</svg>", page, re.S)[0]
     assert not re.search(r'(?:cx|cy|x|y)="\d+,\d', svg)
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "value"),
+    [
+        ("fr", "1 000", "1000"),
+        ("fr", "1\u202f000,5", "1000.5"),
+        ("fr", "12,5", "12.5"),
+        ("es", "1.000", "1000"),
+        ("es", "1.000,25", "1000.25"),
+        ("es", "12,5", "12.5"),
+        ("en", "1,000.5", "1000.5"),
+        ("en", "12.5", "12.5"),
+    ],
+)
+def test_a_value_is_read_as_the_language_writes_it_thousands_grouped_or_not(
+    client, indicator, manager_user, language, typed, value
+):
+    client.force_login(manager_user)
+    client.post(record_url(indicator), form_data(value=typed), HTTP_ACCEPT_LANGUAGE=language)
+    assert str(Measurement.objects.get().value) == f"{Decimal(value):.2f}"
 
 
 @pytest.mark.parametrize("count", [10, 500])
