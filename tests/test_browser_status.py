@@ -51,7 +51,7 @@ def test_staff_updates_a_status_in_place_and_sees_badge_and_history(new_page, st
 def test_field_error_appears_next_to_the_field_in_place(new_page, staff_user, line):
     page = new_page(staff_user, "alice-pass-2026")
     page.goto(f"/lines/{line.pk}/")
-    page.get_by_label("As of").fill("2999-01-01")
+    page.get_by_label("As of").fill("2099-01-01")
     fill_status(page, "Completed", "Mon texte")
     error = page.locator("#id_as_of_error")
     expect(error).to_have_text("The as-of date cannot be in the future.")
