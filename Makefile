@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 # The first Python >= 3.12 on this machine (Django 6 refuses older ones).
 PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.13*/bin/python3.13 $$HOME/.pyenv/versions/3.12*/bin/python3.12; do $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
-APT_PACKAGES := gettext fonts-dejavu-core fonts-dejavu-extra libpango-1.0-0 libpangoft2-1.0-0
+APT_PACKAGES := gettext fonts-dejavu-core fonts-dejavu-extra fonts-noto-color-emoji libpango-1.0-0 libpangoft2-1.0-0
 APT_TEST_PACKAGES := postgresql chromium poppler-utils libreoffice-writer-nogui
 # Each run ends with its slowest tests: the suite must stay under 10 minutes (README, Testing).
 PYTEST := $(BIN)/pytest --durations=25

@@ -93,6 +93,17 @@ def test_pdf_is_a4_landscape_tagged_with_title_language_and_embedded_fonts(gb279
     assert all(row[-5] == "yes" for row in rows)  # the "emb" column
 
 
+def test_emoji_in_a_narrative_print_as_emoji_not_empty_boxes(gb279, caplog, tmp_path):
+    line = ActionLine.objects.filter(question__part__plan=gb279).first()
+    make_update(line, AUG_31, narrative="Atelier tenu ✅ 👩🏽‍💻 🇫🇷")
+    path = tmp_path / "annex.pdf"
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        path.write_bytes(write_pdf(plan_annex(gb279, AUG_31)))
+    assert not [r for r in caplog.records if "notdef" in r.getMessage()]
+    fonts = subprocess.run(["pdffonts", path], capture_output=True, text=True).stdout
+    assert "Noto-Color-Emoji" in fonts
+
+
 def test_heading_questions_span_the_whole_row_and_plain_text_is_escaped(gb279):
     question = Question.objects.get(part__plan=gb279, code="1 a)")
     question.context = "<script>alert(1)</script>\nSecond paragraphe"
