@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import policy, services
 from .forms import BatchClearForm, ReturnForm, StatusUpdateForm
+from .http import form_action
 from .models import Plan, StatusUpdate
 from .views import saved_message
 
@@ -124,7 +125,7 @@ def update_clear(request, update_id):
 
 
 @login_required
-@require_POST
+@form_action("clearance")
 def update_return(request, update_id):
     update = policy.update_to_review(request.user, update_id)
     form = ReturnForm(request.POST, prefix=f"return-{update.pk}")
@@ -142,7 +143,7 @@ def update_return(request, update_id):
 
 
 @login_required
-@require_POST
+@form_action("clearance")
 def updates_clear(request):
     policy.require(policy.may_clear_any(request.user))
     form = BatchClearForm(request.POST, clearable=policy.reviewable_updates(request.user))

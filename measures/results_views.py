@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from . import policy
+from .http import form_action
 from .models import Unit
 from .results_chart import indicator_chart
 from .results_forms import MeasurementForm, ResultsAsOfForm
@@ -59,7 +59,7 @@ def indicator_detail(request, indicator_id):
 
 
 @login_required
-@require_POST
+@form_action("indicator_detail", "indicator_id")
 def indicator_record(request, indicator_id):
     indicator = policy.indicator_for_user(request.user, indicator_id, to_record=True)
     form = MeasurementForm(request.POST, indicator=indicator)

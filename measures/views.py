@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import policy, services
 from .forms import AsOfForm, ReportingRoundForm, StatusUpdateForm
 from .history import history_page, records_of_line, records_of_plan
+from .http import form_action
 from .models import DUE_SOON_DAYS, ActionLine, Clearance, Plan, StatusUpdate
 from .outline import lines_outline, plan_outline, question_pages
 
@@ -145,7 +146,7 @@ def line_detail(request, line_id):
 
 
 @login_required
-@require_POST
+@form_action("line_detail", "line_id")
 def line_update(request, line_id):
     line = policy.line_for_user(request.user, line_id, to_update=True)
     may_report_on_question = policy.can_update_question(request.user, line.question)
@@ -198,7 +199,7 @@ def _form_with_last_text(data, last, may_report_on_question):
 
 
 @login_required
-@require_POST
+@form_action("plan_detail", "plan_id")
 def round_create(request, plan_id):
     policy.require(policy.can_publish_round(request.user))
     plan = policy.plan_for_user(request.user, plan_id)

@@ -17,7 +17,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from measures.folding import Folded
-from measures.forms import DateInput, validate_report_date
+from measures.forms import DateInput, FocusFirstError, validate_report_date
 from measures.models import (
     NO_STATUS,
     ActionLine,
@@ -67,6 +67,10 @@ def _lines_as_of(as_of):
         .prefetch_related("units")
         .in_print_order()
     )
+
+
+class FilterForm(forms.Form):
+    bound_field_class = FocusFirstError
 
 
 class LineFilter(django_filters.FilterSet):
@@ -157,6 +161,7 @@ class LineFilter(django_filters.FilterSet):
     class Meta:
         model = ActionLine
         fields = []
+        form = FilterForm
 
     def __init__(self, data, *, user):
         data = data.copy()

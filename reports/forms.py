@@ -115,6 +115,8 @@ class AnnexForm(forms.Form):
 class ResultsForm(forms.Form):
     """The query string of a results framework: `?as_of=YYYY-MM-DD`, today when absent."""
 
+    bound_field_class = FocusFirstError
+
     as_of = forms.DateField(
         label=_("Results as of"),
         required=False,

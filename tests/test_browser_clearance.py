@@ -49,8 +49,12 @@ def test_the_clearance_cycle_from_draft_to_annex(new_page, staff_user, pardev):
     fiona.locator("tr", has_text="douze pays").get_by_role("button", name="Clear").click()
     expect(fiona.get_by_text("Update cleared: it now counts.")).to_be_visible()
 
+    errors = []
+    fiona.on("console", lambda message: errors.append(message.text))
     fiona.goto(f"/plans/{plan.pk}/annex.html")
     expect(fiona.locator("body")).to_contain_text("Rapport corrigé : douze pays.")
+    fiona.wait_for_load_state("networkidle")
+    assert not errors  # the preview's own icon, no /favicon.ico 404
     expect(fiona.locator("body")).not_to_contain_text("Premier rapport")
     cleared = StatusUpdate.objects.get(clearance=Clearance.CLEARED)
     assert (cleared.author, cleared.reviewed_by) == (staff_user, focal)

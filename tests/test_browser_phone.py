@@ -72,3 +72,15 @@ def test_copy_the_last_text_fills_the_form_in_place(phone, gb279):
     expect(narrative).to_have_value(re.compile(r"^Projet de directives internes préparé"))
     assert phone.evaluate("window.notReloaded")  # swapped in place by htmx
     assert phone.evaluate("document.activeElement.id") == "id_narrative"
+
+
+def test_a_new_api_token_wraps_on_the_phone(phone, monkeypatch):
+    # A secret with no hyphen, where a browser could break the line anyway.
+    monkeypatch.setattr("api.tokens.secrets.token_urlsafe", lambda size: "K9WY35pUOy" * 5)
+    phone.goto("/profile/tokens/")
+    phone.get_by_label("Name").fill("Mon script")
+    phone.get_by_role("button", name="Create the token").click()
+    secret = phone.locator("code.secret")
+    expect(secret).to_be_visible()
+    assert page_width(phone) <= PHONE["width"]
+    assert secret.evaluate("el => el.getBoundingClientRect().right") <= PHONE["width"]

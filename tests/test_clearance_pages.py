@@ -1,6 +1,8 @@
 """The clearance pages as their users see them: the status form's two buttons, drafts on the
 line page, the page of updates awaiting clearance, the plan page's notice (issue 14)."""
 
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -106,6 +108,19 @@ def test_the_clearance_page_filters_by_plan_and_clears_a_batch(
     assert set(cleared.values_list("pk", "reviewed_by")) == {(u.pk, focal_point.pk) for u in here}
     there.refresh_from_db()
     assert there.clearance == Clearance.SUBMITTED
+
+
+def test_clearing_nothing_ticked_ties_the_message_to_the_boxes(
+    frozen_today, client, line, staff_user, focal_point
+):
+    submitted(line, staff_user, "Un"), submitted(line, staff_user, "Deux")
+    client.force_login(focal_point)
+    page = client.post("/clearance/batch/", {}).content.decode()
+    assert '<p class="message error" role="alert" id="batch-errors">Tick the updates' in page
+    boxes = re.findall(r'<input type="checkbox" name="updates"[^>]*>', page)
+    assert len(boxes) == 2
+    assert all('aria-describedby="batch-errors"' in box for box in boxes)
+    assert ["autofocus" in box for box in boxes] == [True, False]
 
 
 def test_a_decision_taken_meanwhile_is_said_not_answered_not_found(

@@ -16,6 +16,7 @@ from measures.importing.writer import write_plan
 from measures.models import ActionLine, ReportingRound, StatusUpdate
 from tests.factories import AUG_31, make_plan, make_update
 from tests.pages import open_form, post
+from tests.results_factories import make_framework
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 
@@ -167,3 +168,26 @@ def test_tampered_hidden_data_is_named_not_an_empty_list_of_errors(
     page = post(alice, line, seen_update="abc").content.decode()
     assert "The form's hidden data is not valid: reload the page." in page
     assert not StatusUpdate.objects.exists()
+
+
+def test_switching_language_on_a_page_of_form_errors_lands_on_the_forms_page(
+    client,
+    manager_user,
+    line,  # noqa: F811
+):
+    """The errors are shown at the form's address, which only takes POST: the switcher sends
+    the browser back there, and it must land on the page of the form, in the new language."""
+    client.force_login(manager_user)
+    plan = line.question.part.plan
+    indicator = make_framework().outcomes.get().indicators.get()
+    actions = {
+        f"/lines/{line.pk}/updates/": f"/lines/{line.pk}/",
+        f"/plans/{plan.pk}/rounds/": f"/plans/{plan.pk}/",
+        f"/indicators/{indicator.pk}/measurements/": f"/indicators/{indicator.pk}/",
+        "/clearance/batch/": "/clearance/",
+    }
+    for action, page in actions.items():
+        response = client.post("/i18n/setlang/", {"language": "fr", "next": action}, follow=True)
+        assert response.redirect_chain[-1][0] == page, action
+        assert response.status_code == 200 and 'lang="fr"' in response.content.decode()
+    assert client.put(f"/lines/{line.pk}/updates/").status_code == 405

@@ -1,6 +1,7 @@
 """Every page a manager can open, with odd query strings: a form's message, never a 500."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -117,6 +118,8 @@ def test_an_empty_or_out_of_range_date_gets_the_forms_message(client, world, as_
         assert response.status_code == 200, url
         page = response.content.decode()
         assert "Enter a date" in page or "Enter a valid date" in page, url
+        # The keyboard lands on the field to mend, as on every form of the app.
+        assert re.search(r'<input[^>]*name="as_of"[^>]*autofocus', page), url
     for url in [u for u in world if u.endswith(("export.xlsx", "export.csv", ".pdf", ".html"))]:
         if "/renders/" in url or "results" in url:
             continue  # no date to read
