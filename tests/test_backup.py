@@ -101,6 +101,40 @@ def test_a_backup_that_cannot_be_loaded_changes_nothing(tmp_path, reference_data
     assert ImportBatch.objects.count() == 2
 
 
+@pytest.mark.parametrize(
+    "content",
+    [b"", gzip.compress(b""), gzip.compress(b'<django-objects version="1.0"></django-objects>')],
+    ids=["empty file", "empty gzip", "no object"],
+)
+def test_an_empty_backup_is_refused_not_restored_over_everything(
+    tmp_path, reference_data, admin_user, content
+):
+    call_command("load_demo_plans", stdout=io.StringIO())
+    before = every_row()
+    path = tmp_path / "empty.xml.gz"
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=r"could not be restored .*nothing changed"):
+        call_command("restore", str(path), "--no-input", stdout=io.StringIO())
+    assert every_row() == before
+
+
+def test_a_backup_that_fails_half_way_leaves_the_previous_one_whole(tmp_path, monkeypatch):
+    path = tmp_path / "nightly.xml.gz"
+    call_command("backup", str(path), stdout=io.StringIO())
+    good = path.read_bytes()
+
+    def fail_half_way(*args, output, **kwargs):
+        with gzip.open(output, "wt") as half:
+            half.write('<?xml version="1.0"?><django-objects version="1.0"><object')
+        raise CommandError("Unable to serialize database: disk full")
+
+    monkeypatch.setattr("measures.management.commands.backup.call_command", fail_half_way)
+    with pytest.raises(CommandError, match="disk full"):
+        call_command("backup", str(path), stdout=io.StringIO())
+    assert path.read_bytes() == good
+    assert [p.name for p in tmp_path.iterdir()] == ["nightly.xml.gz"]  # no partial file left
+
+
 def test_file_names_are_checked(tmp_path):
     with pytest.raises(CommandError, match=r"must end in \.xml\.gz"):
         call_command("backup", str(tmp_path / "backup.json"))

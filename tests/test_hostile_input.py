@@ -6,6 +6,7 @@ import io
 import docx
 import openpyxl
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
@@ -191,3 +192,25 @@ def test_switching_language_on_a_page_of_form_errors_lands_on_the_forms_page(
         assert response.redirect_chain[-1][0] == page, action
         assert response.status_code == 200 and 'lang="fr"' in response.content.decode()
     assert client.put(f"/lines/{line.pk}/updates/").status_code == 405
+
+
+def test_commands_say_what_is_wrong_with_a_date_or_an_output_path(db, tmp_path):
+    make_plan(symbol="GB.279/TC/2")
+    workbook = tmp_path / "plan.xlsx"
+    workbook.write_bytes(b"")
+    for command in [
+        ["render_annex", "GB.279/TC/2", "--as-of", "9999-12-31"],
+        ["export_iati", "--plan", "GB.279/TC/2", "--as-of", "0001-01-01"],
+        ["send_reminders", "--date", "2101-01-01", "--dry-run"],
+        ["import_plan", str(workbook), "--date", "1800-01-01", "--dry-run"],
+    ]:
+        with pytest.raises(CommandError, match="Enter a date between"):
+            call_command(*command, stdout=io.StringIO())
+    with pytest.raises(CommandError, match="“xx” is not a date"):
+        call_command("send_reminders", "--date", "xx", stdout=io.StringIO())
+    for command in [
+        ["render_annex", "GB.279/TC/2", "--as-of", "2000-08-31", "-o", str(tmp_path)],
+        ["export_iati", "--plan", "GB.279/TC/2", "-o", str(tmp_path / "none" / "i.xml")],
+    ]:
+        with pytest.raises(CommandError, match="Is a directory|No such file"):
+            call_command(*command, stdout=io.StringIO())

@@ -1,5 +1,9 @@
 """Write every row of the database to one gzipped XML file that `manage.py restore` reads."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -24,6 +28,25 @@ class Command(BaseCommand):
             raise CommandError(
                 _("The backup file name must end in %(suffix)s.") % {"suffix": SUFFIX}
             )
+        # Written beside it, then renamed: a backup that fails half-way (a full disk, a
+        # database error) leaves the previous one at `path` whole.
+        try:
+            handle, partial = tempfile.mkstemp(
+                dir=Path(path).parent, prefix=".backup-", suffix=SUFFIX
+            )
+        except OSError as error:
+            raise CommandError(
+                _("%(path)s cannot be written: %(error)s") % {"path": path, "error": error}
+            ) from error
+        os.close(handle)
+        try:
+            self.dump(partial)
+            os.replace(partial, path)
+        finally:
+            Path(partial).unlink(missing_ok=True)
+        self.stdout.write(_("Backup written to %(path)s") % {"path": path})
+
+    def dump(self, path):
         # One consistent snapshot even while the app keeps writing.
         outermost = not connection.in_atomic_block
         with transaction.atomic():
@@ -39,4 +62,3 @@ class Command(BaseCommand):
                 output=path,
                 verbosity=0,
             )
-        self.stdout.write(_("Backup written to %(path)s") % {"path": path})

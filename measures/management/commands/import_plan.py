@@ -1,5 +1,4 @@
 import time
-from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -8,6 +7,7 @@ from django.utils.translation import gettext as _
 from measures.audit import import_recorded
 from measures.importing import ImportRefused, compare_plan, read_plan
 from measures.importing.summary import summary_lines
+from measures.management.arguments import report_date
 from measures.management.files import read_input
 
 # Above this many rows the command reports each stage, with its time.
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--symbol", default="", help="GB symbol, if the file names none.")
         parser.add_argument(
             "--date",
-            type=date.fromisoformat,
+            type=report_date,
             help="The plan's date, YYYY-MM-DD, over the file's “Date du plan” row; "
             "“Immédiatement” is dated at it.",
         )

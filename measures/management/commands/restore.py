@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -42,6 +43,10 @@ class Command(BaseCommand):
             with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
                 call_command("flush", interactive=False, verbosity=0)
                 call_command("loaddata", path, verbosity=0)
+                # A backup of a working app has its users: without one, the file is empty or
+                # is no backup, and loading it would leave nobody to sign in.
+                if not get_user_model().objects.exists():
+                    raise CommandError(_("the file holds no user"))
         except Exception as error:  # whatever broke the load, the transaction undid it
             raise CommandError(
                 _("%(path)s could not be restored (%(error)s); nothing changed.")

@@ -1,22 +1,12 @@
 """Mail this week's digests (measures.reminders); run weekly by cron, systemd or the worker."""
 
-import datetime
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from measures.management.arguments import report_date
 from measures.reminders import schedule_weekly_digests, send_digests
-
-
-def iso_date(value):
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(
-            _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value}
-        ) from None
 
 
 class Command(BaseCommand):
@@ -30,7 +20,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="list who would get what; send nothing"
         )
         parser.add_argument(
-            "--date", type=iso_date, help="the digests' date, YYYY-MM-DD (default: today)"
+            "--date", type=report_date, help="the digests' date, YYYY-MM-DD (default: today)"
         )
         parser.add_argument(
             "--schedule",

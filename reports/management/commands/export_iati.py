@@ -1,11 +1,14 @@
 """Write plans and frameworks as an IATI 2.03 activity file, validated against the schema."""
 
 import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
+from measures.management.arguments import report_date
+from measures.management.files import write_output
 from measures.models import Plan
 from outcomes.models import Framework
 from reports.iati import InvalidIati, activities_file, framework_activity, plan_activity
@@ -30,7 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--framework", action="append", default=[], help="code or id")
         parser.add_argument(
             "--as-of",
-            type=datetime.date.fromisoformat,
+            type=report_date,
             default=datetime.date.today(),
             help="statuses as of this date, YYYY-MM-DD (default: today)",
         )
@@ -56,6 +59,5 @@ class Command(BaseCommand):
             raise CommandError(
                 "The file would not be valid IATI 2.03:\n" + "\n".join(invalid.errors)
             ) from None
-        with open(output, "wb") as file:
-            file.write(content)
+        write_output(Path(output), content)
         self.stdout.write(f"{output}: {len(activities)} activities, valid IATI 2.03")

@@ -1,11 +1,13 @@
 """Render a plan's annex to PDF or Word from the command line (no worker needed)."""
 
-import datetime
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
+from measures.management.arguments import report_date
+from measures.management.files import write_output
 from measures.models import Plan
 from reports import docx
 from reports.annex import LAYOUTS, default_as_of, plan_annex
@@ -20,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("plan", help="the plan's GB symbol (GB.279/TC/2) or id")
         parser.add_argument(
             "--as-of",
-            type=datetime.date.fromisoformat,
+            type=report_date,
             help="statuses as of this date, YYYY-MM-DD (default: the plan's latest report)",
         )
         parser.add_argument(
@@ -49,8 +51,7 @@ class Command(BaseCommand):
         else:
             content = write_pdf(document, on_page=pages.append)
             output = output or document.filename
-        with open(output, "wb") as file:
-            file.write(content)
+        write_output(Path(output), content)
         size = f"{max(pages)} pages" if format == "pdf" else f"{len(content) // 1024} kB"
         self.stdout.write(
             f"{output}: {size}, {document.body.line_count} action lines, "
