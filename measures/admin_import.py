@@ -149,8 +149,9 @@ def preview(request, model_admin, token):
         context["problems"] = refused.problems
         return render(request, "admin/measures/plan/import_preview.html", context)
     stored["rows"] = parsed.row_count
-    request.session.modified = True
     changes = compare_plan(parsed)
+    stored["previewed"] = changes.fingerprint()
+    request.session.modified = True
     context.update(
         parsed=parsed,
         layout=get_layout(parsed.layout),
@@ -179,6 +180,7 @@ def _confirm(request, token, stored, path):
             get_language(),
             stored.get("date"),
             user_id=request.user.pk,
+            previewed=stored.get("previewed"),
         )
         request.session.setdefault(BACKGROUND_KEY, {})[token] = {
             "task": result.id,
@@ -189,7 +191,11 @@ def _confirm(request, token, stored, path):
     try:
         parsed = _read(path, stored)
         changes = import_recorded(
-            parsed, path.read_bytes(), user=request.user, delete_missing=delete_missing
+            parsed,
+            path.read_bytes(),
+            user=request.user,
+            delete_missing=delete_missing,
+            previewed=stored.get("previewed"),
         )
     except ImportRefused as refused:
         for problem in refused.problems:

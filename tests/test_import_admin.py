@@ -87,6 +87,22 @@ def test_missing_lines_removed_only_when_ticked(admin_client):
     assert list(ActionLine.objects.values_list("text", flat=True)) == ["- ligne un"]
 
 
+def test_a_plan_changed_after_the_preview_is_not_imported_over(admin_client):
+    """What the preview showed is what is confirmed: a line added meanwhile is never removed
+    unseen, an edit never overwritten."""
+    admin_client.post(upload(admin_client, make_workbook(("Annexe", ROWS)))["Location"])
+    shorter = [PART_I, ["1 a) Question", "Contexte:\n- ligne un", "Mai 2000", "Fait"]]
+    preview_url = upload(admin_client, make_workbook(("Annexe", shorter)))["Location"]
+    assert "1 a): - ligne deux" in admin_client.get(preview_url).content.decode()
+    question = ActionLine.objects.first().question
+    ActionLine.objects.create(question=question, order=9, text="- ajoutée entre-temps")
+
+    page = admin_client.post(preview_url, {"delete_missing": "1"}, follow=True)
+    assert "the plan changed since the preview" in page.content.decode()
+    assert ActionLine.objects.filter(text="- ajoutée entre-temps").exists()
+    assert ActionLine.objects.count() == 3
+
+
 def test_only_administrators_may_import(client, admin_user, manager_user):
     manager_user.is_staff = True
     manager_user.save()
@@ -155,7 +171,7 @@ def test_progress_page_shows_each_stage_while_the_worker_runs(admin_client, monk
     progress_url = admin_client.post(preview_url)["Location"]
     seen = []
 
-    def import_plan(parsed, *, delete_missing, progress, batch):
+    def import_plan(parsed, *, delete_missing, progress, batch, previewed):
         for stage in STAGES:
             progress(stage)
             seen.append(admin_client.get(progress_url).content.decode())

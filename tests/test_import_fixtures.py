@@ -1,13 +1,17 @@
 """The two real plans import exactly, twice without change, and survive a round trip."""
 
+import contextlib
 import datetime
 import io
+import threading
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 
-from measures.importing import compare_plan, import_plan, read_plan
+from measures.audit import import_recorded
+from measures.importing import compare_plan, import_plan, read_plan, sync
 from measures.models import (
     ActionLine,
     DeadlineKind,
@@ -17,6 +21,7 @@ from measures.models import (
     StatusCategory,
     StatusUpdate,
 )
+from tests.plan_workbooks import ROWS, make_workbook
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 
@@ -189,6 +194,41 @@ def test_importing_the_same_file_twice_changes_nothing(reference_data, name):
         list(Question.objects.values()),
     ) == before
     assert set(StatusUpdate.objects.values_list("pk", flat=True)) == updates
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_a_new_plan_at_once_make_one_plan(monkeypatch):
+    """Neither has a plan row to lock: the second waits for the first, then finds the plan the
+    first created and has nothing to change (no duplicate-key error)."""
+    content = make_workbook(("Annexe", ROWS))
+    both = threading.Barrier(2)
+    diff = sync.diff
+
+    def diff_together(parsed, **options):
+        # Both reach the diff at once, unless one is made to wait before it.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both.wait(timeout=2)
+        return diff(parsed, **options)
+
+    monkeypatch.setattr(sync, "diff", diff_together)
+    done, failed = [], []
+
+    def run():
+        try:
+            done.append(import_recorded(read_plan(content, "plan.xlsx"), content))
+        except Exception as error:  # noqa: BLE001 - the test reports it
+            failed.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failed
+    assert Plan.objects.count() == 1
+    assert sorted(changes.plan_action for changes in done) == ["create", "unchanged"]
 
 
 def test_load_demo_plans_is_idempotent(reference_data):

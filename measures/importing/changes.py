@@ -25,6 +25,7 @@ class Missing:
     kind: str
     label: str
     kept: bool  # it carries status updates entered in the app: never removed
+    pk: int
 
 
 @dataclass
@@ -37,6 +38,15 @@ class Changes:
     warnings: list[Problem] = field(default_factory=list)
     removed: bool = False
     writes: object = None  # apply.Writes: what `apply` writes
+
+    def fingerprint(self):
+        """What importing would do, as a preview shows it (JSON, for the session and the task
+        queue): confirming checks that nobody changed the plan in between."""
+        return {
+            "plan": self.plan_action,
+            "counts": {kind: vars(count) for kind, count in self.counts.items()},
+            "missing": sorted([missing.kind, missing.pk] for missing in self.missing),
+        }
 
     @property
     def changes_anything(self):

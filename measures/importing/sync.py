@@ -14,7 +14,7 @@ alone, a changed one is added as a newer update.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model, Q
 from django.db.models.base import ModelState
 from django.utils import timezone
@@ -43,7 +43,7 @@ from outcomes.models import Output
 
 from .changes import Changes, Missing
 from .parsed import ParsedPlan
-from .workbook import Problem
+from .workbook import ImportRefused, Problem
 
 # Rows whose order changes pass through orders above any real one, so that no two rows of
 # the same parent ever hold the same order (the constraints are not deferrable).
@@ -69,15 +69,30 @@ def compare_plan(parsed: ParsedPlan) -> Changes:
     return diff(parsed)
 
 
-def import_plan(parsed: ParsedPlan, *, delete_missing=False, progress=None, batch=None) -> Changes:
+def import_plan(
+    parsed: ParsedPlan, *, delete_missing=False, progress=None, batch=None, previewed=None
+) -> Changes:
     """Diff and apply in one transaction; rows the file lacks go only if `delete_missing`.
 
     `batch` (measures.audit.import_recorded) authors the status updates the import adds.
+    `previewed` is the `fingerprint` of the preview a person confirmed: if the plan changed
+    since, nothing is written (a row added meanwhile would go unseen, an edit be overwritten).
     """
     with transaction.atomic():
         # Saving a status update locks the plan too: the two never interleave.
         list(Plan.objects.filter(symbol=parsed.symbol).select_for_update())
+        if connection.vendor == "postgresql":
+            # A plan not created yet has no row to lock: two imports of it at once would both
+            # create it. The second waits here, then finds it. (SQLite writes one at a time.)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [parsed.symbol])
         changes = diff(parsed, delete_missing=delete_missing)
+        if previewed is not None and changes.fingerprint() != previewed:
+            message = _(
+                "the plan changed since the preview (someone edited or imported it): upload "
+                "the file again to see what it would do now."
+            )
+            raise ImportRefused([Problem(parsed.filename, None, None, None, message)])
         apply(changes, progress=progress, batch=batch)
     return changes
 
@@ -427,7 +442,9 @@ class _Diff:
         kept = []
         for row in missing:
             is_kept = row.pk in protected[kind] or not self.delete_missing
-            self.changes.missing.append(Missing(kind, self.label(row), row.pk in protected[kind]))
+            self.changes.missing.append(
+                Missing(kind, self.label(row), row.pk in protected[kind], row.pk)
+            )
             self.count(kind, "remove")
             if is_kept:
                 kept.append(row)

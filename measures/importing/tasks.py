@@ -43,12 +43,13 @@ def read_progress(upload: Path):
 
 @task()
 def import_stored_workbook(
-    path, filename, symbol, delete_missing, language, plan_date=None, user_id=None
+    path, filename, symbol, delete_missing, language, plan_date=None, user_id=None, previewed=None
 ):
     """Import the stored upload at `path` in one transaction, then delete the upload.
 
     Returns the plan and what changed, or the problems for which the file was refused.
-    `plan_date` is an ISO date, or None to take the file's; `user_id` is the importing user.
+    `plan_date` is an ISO date, or None to take the file's; `user_id` is the importing user;
+    `previewed`, the preview's fingerprint (`import_plan`).
     """
     stored = Path(path)
     step = 0
@@ -72,7 +73,12 @@ def import_stored_workbook(
             )
             user = get_user_model().objects.filter(pk=user_id).first()
             changes = import_recorded(
-                parsed, content, user=user, delete_missing=delete_missing, progress=progress
+                parsed,
+                content,
+                user=user,
+                delete_missing=delete_missing,
+                progress=progress,
+                previewed=previewed,
             )
         except ImportRefused as refused:
             problems = [{"where": p.where, "message": p.message} for p in refused.problems]
