@@ -6,9 +6,10 @@ searched with a handful of regexes.
 - A date names a period: a day, month, month range, quarter, half, mid-year, year, or year
   range ("2021-2023", the biennium "2002-03"). A day or a month may be written in figures,
   day first ("31/08/2000", "15.03.2001", "09/2000"); month first only when it cannot be the
-  day ("08/31/2000"). The deadline is the period's last day, or its
-  first day after start phrasing ("début", "démarrage en", "early", "from", "principios de"),
-  so "Début janvier 2000" is 2000-01-01 and "Début 2000" is 2000-01-01.
+  day ("08/31/2000"); a number cited before a year ("Résolution n° 2/2001") is no month.
+  The deadline is the period's last day, or its first day after start phrasing ("début",
+  "démarrage en", "early", "from", "principios de"), so "Début janvier 2000" is 2000-01-01
+  and "Début 2000" is 2000-01-01.
 - Of several dates, the latest wins: it ends the work.
 - A year naming a budget ("programme et budget 2002-03", "P&B 2022-23") is a reference, used
   only when the text has no other date.
@@ -318,8 +319,13 @@ _DAYS = [
     ),
 ]
 _MONTH_OF_YEAR = (re.compile(_month() + _OF + _YEAR), _one_month)
-# "09/2000", "9.2001": after the quarters, so that "T3/2001" stays a quarter.
-_NUMERIC_MONTH = (re.compile(r"(?<![\w./-])(?P<month>\d\d?)[./-]" + _YEAR), _one_month)
+# "09/2000", "12.2001": two figures, after the quarters, so that "T3/2001" stays a quarter;
+# a number cited before a year ("Résolution n° 2/2001") is no month.
+_NUMERIC_MONTH = (re.compile(r"(?<![\w./-])(?P<month>0[1-9]|1[0-2])[./-]" + _YEAR), _one_month)
+_CITED = re.compile(
+    r"\b(?:n[o°º]?|num\w*|resolution|resolucion|decision|document|documento|doc|rapport"
+    r"|report|informe|circulaire|convention|convenio|recommandation|recomendacion)\W*$"
+)
 
 # Most specific first: each match blanks its text so that its year is not read again.
 _DATE_PATTERNS = [
@@ -382,6 +388,8 @@ def _latest_date(text: str) -> date | None:
             if bounds is None:
                 continue
             before = text[max(0, match.start() - _CONTEXT) : match.start()]
+            if pattern is _NUMERIC_MONTH[0] and _CITED.search(before):
+                continue
             due = bounds[0] if _STARTS_HERE.search(before) else bounds[1]
             if _NAMES_BUDGET.search(before):
                 budget_references.append(due)

@@ -6,8 +6,10 @@ One framework per workbook. Sheets: Framework (one row), Outcomes, Outputs, Indi
 Milestones (one row per indicator and period), Measurements (one row per measurement).
 """
 
+import contextlib
 import datetime
 import io
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -24,6 +26,9 @@ from .models import Assessment, Direction, Framework, Language, Outcome, period_
 MAX_BYTES = 20 * 1024 * 1024
 MAX_UNZIPPED = 200 * 1024 * 1024
 MAX_ROWS = 20_000
+# Columns read: the sheet's own and as many more as a person may add; a stray far-right cell
+# is never read.
+MAX_COLUMNS = 64
 
 # Sheet and column titles as (English, French, Spanish); any of the three is read.
 SHEETS = {
@@ -124,9 +129,28 @@ ASSESSMENT_WORDS = {
 
 
 def fold(text):
-    """Lower case, no accents, single spaces: how titles and words are compared."""
+    """Lower case, no accents, single spaces, no closing colon: how titles and words are
+    compared."""
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return " ".join(text.replace("_", " ").lower().split())
+    return " ".join(text.replace("_", " ").lower().split()).rstrip(" :")
+
+
+# Groups of three digits split by "." or "," ("1.000", "1,000,000"): thousands, never
+# decimals (values keep 2 decimals at most).
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*")
+
+
+def _plain_number(text):
+    """A number as people type it, in figures Decimal reads: "1 000,5", "1.000,5", "1,000.5",
+    "12,5"."""
+    text = re.sub(r"[\s\u00a0\u202f]", "", str(text))
+    if "," in text and "." in text:
+        decimal = max(",", ".", key=text.rfind)  # the later mark is the decimal one
+        grouping = "," if decimal == "." else "."
+        return text.replace(grouping, "").replace(decimal, ".")
+    if _GROUPED.fullmatch(text):
+        return text.replace(",", "").replace(".", "")
+    return text.replace(",", ".")
 
 
 @dataclass(frozen=True)
@@ -196,13 +220,20 @@ class _Reader:
         if value is None or value == "":
             return None
         try:
-            number = Decimal(str(value).strip().replace("\u00a0", "").replace(",", "."))
+            # A cell's float as written (98.2), not its binary expansion.
+            number = Decimal(_plain_number(value) if isinstance(value, str) else str(value))
         except InvalidOperation:
             number = None
         if number is None or not number.is_finite() or abs(number) >= 10**12:
             self.refuse_cell(row, key, _("“%(value)s” is not a number.") % {"value": value})
             return None
-        return str(number.quantize(Decimal("0.01")))
+        rounded = number.quantize(Decimal("0.01"))
+        if rounded != number:
+            self.refuse_cell(
+                row, key, _("“%(value)s” has more than 2 decimals.") % {"value": value}
+            )
+            return None
+        return str(rounded)
 
     def year(self, row, key):
         value = self.text(row, key)
@@ -261,12 +292,13 @@ class _Reader:
             return []
         sheet = workbook[name]
         known = {fold(t): k for k in SHEET_COLUMNS[key] for t in COLUMNS[k]}
-        wanted = len(SHEET_COLUMNS[key]) + 10  # a stray far-right cell is never read
-        rows = sheet.iter_rows(max_col=wanted, values_only=True)
+        rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
         header = next(rows, ())
         columns = {}
         for number, title in enumerate(header, start=1):
             if title is not None and fold(title) in known:
+                if known[fold(title)] in columns:
+                    self.refuse(_("This column is there twice."), name, 1, number)
                 columns[known[fold(title)]] = number
         for missing in sorted(REQUIRED[key] - set(columns)):
             self.refuse(
@@ -329,7 +361,12 @@ def read_framework(content, filename):
 def _framework(r, sheets):
     if len(sheets["framework"]) != 1:
         if not r.problems:
-            r.refuse(_("The framework sheet must have exactly one row under its titles."))
+            extra = sheets["framework"][1] if sheets["framework"] else None
+            r.refuse(
+                _("The framework sheet must have exactly one row under its titles."),
+                extra and extra.sheet,
+                extra and extra.number,
+            )
         return None
     (row,) = sheets["framework"]
     first, last = r.year(row, "first_year"), r.year(row, "last_year")
@@ -449,6 +486,11 @@ def _framework(r, sheets):
         }
         if measurement["value"] is None and not measurement["text"] and not assessment:
             r.refuse(_("Give a value, a text or an assessment."), row.sheet, row.number)
+        with contextlib.suppress(ValueError, TypeError):  # a bad period or date is refused above
+            if measurement["as_of"] < period_bounds(measurement["period"])[0].isoformat():
+                r.refuse_cell(
+                    row, "as_of", _("A result cannot be known before its period begins.")
+                )
         if (indicator := indicator_of(row)) is not None:
             indicator["measurements"].append(measurement)
     return data

@@ -194,24 +194,30 @@ def test_formula_without_cached_value(tmp_path):
     )
 
 
-def test_every_cell_to_mend_is_named_at_once_an_excel_error_among_them(tmp_path):
-    rows = [
-        PART_I,
-        ["1 a) Question", "- ligne", "=A1", "#DIV/0!"],
-        [None, '="- ligne deux"', "Mai 2000", "#N/A"],
-    ]
+def test_every_formula_without_a_value_is_named_at_once(tmp_path):
+    rows = [PART_I, ["1 a) Question", "- ligne", "=A1"], [None, '="- ligne deux"', "Mai 2000"]]
     message = import_file(tmp_path, make_workbook(("Annexe", rows)))
     assert message.splitlines() == [
         'plan.xlsx, sheet "Annexe", row 5, column C: the cell holds a formula (=A1) with no '
         "saved value: open and save the file in Excel, or type the value.",
-        'plan.xlsx, sheet "Annexe", row 5, column D: the cell holds an Excel error (#DIV/0!): '
-        "correct it in the file.",
         'plan.xlsx, sheet "Annexe", row 6, column B: the cell holds a formula (="- ligne '
         'deux") with no saved value: open and save the file in Excel, or type the value.',
-        'plan.xlsx, sheet "Annexe", row 6, column D: the cell holds an Excel error (#N/A): '
-        "correct it in the file.",
     ]
     assert not Plan.objects.exists()
+
+
+def test_an_excel_error_is_never_imported_as_text_and_is_named():
+    # In a column the import reads, or in one it ignores (a notes column): a warning.
+    rows = [PART_I, ["1 a) Question", "- ligne", "#DIV/0!", "Fait", "#N/A"]]
+    plan = read_plan(make_workbook(("Annexe", rows)), "plan.xlsx")
+    line = plan.parts[0].questions[0].lines[0]
+    assert (line.text, line.timeline, line.status) == ("- ligne", "", "Fait")
+    assert [str(w) for w in plan.warnings if "Excel error" in str(w)] == [
+        'plan.xlsx, sheet "Annexe", row 5, column C: the cell holds an Excel error (#DIV/0!): '
+        "it was not read.",
+        'plan.xlsx, sheet "Annexe", row 5, column E: the cell holds an Excel error (#N/A): '
+        "it was not read.",
+    ]
 
 
 def test_formula_with_cached_value_is_read_as_its_value():

@@ -287,6 +287,20 @@ def test_a_line_break_inside_a_bullet_keeps_the_line_whole():
     assert question.context == "Le Bureau agira ainsi :\nEnseignements tirés de l'expérience"
 
 
+def test_a_numbered_list_after_a_bullet_stays_the_context():
+    lines_cell = "Considérant:\n- ligne un\na) premier point\nb) second point"
+    question = read(("Annexe", [PART_I, ["1 a) Q", lines_cell]])).parts[0].questions[0]
+    assert [line.text for line in question.lines] == ["- ligne un"]
+    assert question.context == "Considérant:\na) premier point\nb) second point"
+
+
+def test_a_column_that_only_starts_like_a_timeline_is_not_the_timeline():
+    header = ["Questions", "Contexte et lignes d'action", "Date limite de rapport", "Calendrier"]
+    rows = [["GB.901/POL/2"], header, PART_I, ["1 a) Q", "- ligne", "15/03/2001", "Juin 2001"]]
+    line = read(("Sheet", rows, False)).parts[0].questions[0].lines[0]
+    assert line.timeline == "Juin 2001"
+
+
 def merged_workbook(rows, *merges):
     book = Workbook()
     sheet = book.active

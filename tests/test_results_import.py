@@ -81,6 +81,27 @@ def test_an_english_workbook_is_imported(db):
     assert changes["measurement", "new"] == 1
 
 
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("1.000", 1000), ("1,000", 1000), ("1 000", 1000), ("1.000,5", 1000.5),
+     ("1,000.5", 1000.5), ("12,5", 12.5), ("-2 500", -2500)],
+)  # fmt: skip
+def test_numbers_typed_as_text_are_read_as_people_write_them(db, typed, value):
+    data = read_framework(with_changes("Milestones", 2, {"Value": typed}), "dc.xlsx")
+    (milestone,) = data["outcomes"][0]["indicators"][0]["milestones"]
+    assert float(milestone["value"]) == value
+
+
+def test_a_title_with_its_colon_is_read_and_one_given_twice_is_refused(db):
+    rows = {name: [list(r) for r in values] for name, values in SMALL.items()}
+    rows["Indicators"][0][-1] = "Target value :"
+    data = read_framework(english_workbook(rows), "dc.xlsx")
+    assert data["outcomes"][0]["indicators"][0]["target_value"] == "20.00"
+    rows["Indicators"][0].append("Target value")
+    found = problems(english_workbook(rows), "dc.xlsx")
+    assert found == ['dc.xlsx, sheet "Indicators", row 1, column H: This column is there twice.']
+
+
 def test_text_pasted_from_word_reads_as_written(db):
     """Excel saves a Word line break as "_x000B_"; soft hyphens are invisible but split words."""
     rows = {**SMALL, "Indicators": [SMALL["Indicators"][0], [*SMALL["Indicators"][1]]]}
@@ -207,6 +228,18 @@ def with_changes(sheet, row, changes):
             2,
             {"Text": "x" * 20_001},
             'sheet "Indicators", row 2, column D: At most 20000 characters.',
+        ),
+        (
+            "Milestones",
+            2,
+            {"Value": 12.345},
+            'sheet "Milestones", row 2, column D: “12.345” has more than 2 decimals.',
+        ),
+        (
+            "Measurements",
+            2,
+            {"As of": datetime.date(2021, 6, 30)},
+            'sheet "Measurements", row 2, column E: A result cannot be known before its period',
         ),
     ],
 )

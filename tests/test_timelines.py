@@ -227,7 +227,10 @@ NUMERIC = [
     ("By 1/9/2000", DATED, date(2000, 9, 1)),
     ("08/31/2000", DATED, date(2000, 8, 31)),  # can only be month first
     ("D'ici 09/2000", DATED, date(2000, 9, 30)),
-    ("Para 9.2001", DATED, date(2001, 9, 30)),
+    ("Para 09.2001", DATED, date(2001, 9, 30)),
+    ("9/2001", DATED, date(2001, 12, 31)),  # one figure: a number cited, not a month
+    ("Selon la Résolution n° 02/2001", DATED, date(2001, 12, 31)),
+    ("Rapport n° 3/2001", DATED, date(2001, 12, 31)),
     ("T3/2001", DATED, date(2001, 9, 30)),
     ("Q3-2001", DATED, date(2001, 9, 30)),
     ("31/08/2000\n15.03.2001\nAvant le 30/06/2001", DATED, date(2001, 6, 30)),

@@ -13,12 +13,16 @@ from measures.timelines import DATED, fold, read_date, read_timeline
 
 from .layouts import LANGUAGES, LAYOUTS, LINES, QUESTION, STATUS, TIMELINE, UNITS
 
-# A timeline title starts with one of these words; what follows qualifies it ("Calendrier
-# (indicatif)", "Calendrier prévu", "Délai d'exécution", "Échéances prévues", "Time frame").
-_TIMELINE_START = re.compile(
+# A timeline title: one of these words, alone or with a qualifier that keeps it the timeline
+# ("Calendrier (indicatif)", "Calendrier prévu", "Délai d'exécution", "Échéances prévues");
+# not "Calendrier des réunions", "Date limite de rapport" or "Deadline for comments".
+_TIMELINE_TITLE = re.compile(
     r"^(?:calendrier|echeancier|echeance|delai|dates? (?:limite|cible|d'echeance)"
     r"|timetable|timeline|time ?frame|deadline|due date|target date|calendario|plazo"
-    r"|fechas? (?:limite|de vencimiento))s?\b"
+    r"|fechas? (?:limite|de vencimiento))s?"
+    r"(?: \(.*\)| (?:prevue?s?|indicati(?:f|ve)s?|d'execution|de (?:mise en oeuvre|realisation)"
+    r"|envisagee?s?|proposee?s?|planned|proposed|previst[oa]s?|indicativ[oa]s?"
+    r"|de ejecucion))?$"
 )
 _UNITS_TITLES = {
     "unite responsable",
@@ -93,7 +97,7 @@ def column_kind(text: str):
     title = folded_title(text)
     if title in _KNOWN:
         return _KNOWN[title]
-    if _TIMELINE_START.match(title):
+    if _TIMELINE_TITLE.match(title):
         return TIMELINE, None, None
     if title in _UNITS_TITLES:
         return UNITS, None, None

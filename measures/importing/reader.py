@@ -583,7 +583,11 @@ def _continues(item, text):
     (Alt+Enter in Excel, Shift+Enter in Word): it starts in lower case after an item that
     does not end a sentence. A paragraph of its own ("Enseignements tirés de l'expérience")
     is the question's context."""
-    return text[:1].islower() and not item.endswith((".", ";", ":", "!", "?"))
+    return (
+        text[:1].islower()
+        and not item.endswith((".", ";", ":", "!", "?"))
+        and not is_numbered(text)  # "a) premier point": a list of its own
+    )
 
 
 def _frameworks(text):

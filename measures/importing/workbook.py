@@ -423,12 +423,14 @@ class _SheetReader:
                 column,
             )
         if kind == "e":
-            return self.mend(
-                _("the cell holds an Excel error (%(error)s): correct it in the file.")
+            # Never imported as text; a warning, as the cell may be one the import ignores.
+            self.warn(
+                _("the cell holds an Excel error (%(error)s): it was not read.")
                 % {"error": value},
                 row,
                 column,
             )
+            return ""
         if kind == "s":
             try:
                 text = self.strings[int(value)]
