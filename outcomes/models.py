@@ -130,13 +130,21 @@ class Assessment(models.TextChoices):
 
 _YEAR = r"(1[89]\d\d|2\d\d\d)"
 _PERIOD = re.compile(rf"^{_YEAR}(?:\s*[-–/]\s*(\d{{2}}|{_YEAR[1:-1]}))?$")
+_DATES = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+–\s+(\d{4}-\d{2}-\d{2})$")
 
 
 def period_bounds(label):
     """First and last day of a period as the frameworks write it: "1995", "2010-11", "2010-2015".
 
-    Raises ValueError for anything else.
+    Also the two dates `period_label` writes for a period that is not whole years
+    ("2011-01-01 – 2011-06-30"). Raises ValueError for anything else.
     """
+    dates = _DATES.match(label.strip())
+    if dates:
+        start, end = (datetime.date.fromisoformat(day) for day in dates.groups())
+        if end < start:
+            raise ValueError(f"the period ends before it starts: {label!r}")
+        return start, end
     match = _PERIOD.match(label.strip())
     if not match:
         raise ValueError(f"not a year, biennium or span of years: {label!r}")

@@ -21,7 +21,15 @@ from openpyxl.utils import get_column_letter
 
 from ilo_tracker.text import MAX_TEXT_LENGTH, excel_text
 
-from .models import Assessment, Direction, Framework, Language, Outcome, period_bounds
+from .models import (
+    Assessment,
+    Direction,
+    Framework,
+    Language,
+    Outcome,
+    period_bounds,
+    period_label,
+)
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_UNZIPPED = 200 * 1024 * 1024
@@ -257,9 +265,10 @@ class _Reader:
             return None
 
     def period(self, row, key):
+        """The period as the app writes it: "2010-2011", "2010/11" and "2010-11" are one."""
         value = self.text(row, key)
         try:
-            period_bounds(value)
+            return period_label(*period_bounds(value))
         except ValueError:
             self.refuse_cell(
                 row,
@@ -492,5 +501,10 @@ def _framework(r, sheets):
                     row, "as_of", _("A result cannot be known before its period begins.")
                 )
         if (indicator := indicator_of(row)) is not None:
+            key = (measurement["period"], measurement["as_of"])
+            if key in {(m["period"], m["as_of"]) for m in indicator["measurements"]}:
+                r.refuse_cell(
+                    row, "as_of", _("This measurement (period and date) is listed twice.")
+                )
             indicator["measurements"].append(measurement)
     return data

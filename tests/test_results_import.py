@@ -92,6 +92,39 @@ def test_numbers_typed_as_text_are_read_as_people_write_them(db, typed, value):
     assert float(milestone["value"]) == value
 
 
+def test_a_biennium_written_another_way_is_the_same_milestone(db):
+    framework, _ = import_framework(read_framework(english_workbook(SMALL), "dc.xlsx"))
+    for written in ["2022-2023", "2022/23", "2022–23"]:
+        content = with_changes("Milestones", 2, {"Period": written, "Value": 16})
+        import_framework(read_framework(content, "dc.xlsx"))
+        milestones = Indicator.objects.get(outcome__framework=framework).milestones
+        assert list(milestones.values_list("period", "value")) == [("2022-23", 16)]
+
+
+def test_a_measurement_listed_twice_is_refused():
+    rows = {name: [list(r) for r in values] for name, values in SMALL.items()}
+    rows["Measurements"].append(["1", "1.1", "2022-23", 17, datetime.date(2024, 3, 1), "IRIS"])
+    assert problems(english_workbook(rows), "dc.xlsx") == [
+        'dc.xlsx, sheet "Measurements", row 3, column E: This measurement (period and date) '
+        "is listed twice."
+    ]
+
+
+def test_a_measurement_of_two_dates_goes_out_and_back_unchanged(reference_data, manager_user):
+    indicator = Indicator.objects.filter(outcome__framework__code="TC 2010-15").first()
+    framework = indicator.outcome.framework
+    Measurement.objects.create(
+        indicator=indicator,
+        period_start=datetime.date(2011, 1, 1),
+        period_end=datetime.date(2011, 6, 30),
+        value=Decimal("75.50"),
+        as_of=datetime.date(2011, 7, 15),
+        author=manager_user,
+    )
+    _, changes = import_framework(read_framework(exported(framework), "export.xlsx"))
+    assert not [key for key, count in changes.items() if count and key[1] != "unchanged"]
+
+
 def test_a_title_with_its_colon_is_read_and_one_given_twice_is_refused(db):
     rows = {name: [list(r) for r in values] for name, values in SMALL.items()}
     rows["Indicators"][0][-1] = "Target value :"
