@@ -292,7 +292,9 @@ class _Reader:
         )
         return None
 
-    def sheet_rows(self, workbook, key):
+    def sheet_rows(self, workbook, key, formulas):
+        """The sheet's rows; `formulas` is the same workbook read for its formulas, to name a
+        cell whose formula has no saved value (openpyxl reads it as empty)."""
         titles = {fold(t): t for t in workbook.sheetnames}
         name = next((titles[fold(n)] for n in SHEETS[key] if fold(n) in titles), None)
         if name is None:
@@ -302,6 +304,8 @@ class _Reader:
         sheet = workbook[name]
         known = {fold(t): k for k in SHEET_COLUMNS[key] for t in COLUMNS[k]}
         rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        written = formulas[name].iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        next(written, ())
         header = next(rows, ())
         columns = {}
         for number, title in enumerate(header, start=1):
@@ -320,6 +324,22 @@ class _Reader:
             if number > MAX_ROWS + 1:
                 self.refuse(_("More than %(rows)d rows.") % {"rows": MAX_ROWS}, name)
                 break
+            for column, formula in enumerate(next(written, ()), start=1):
+                if (
+                    isinstance(formula, str)
+                    and formula.startswith("=")
+                    and (column > len(values) or values[column - 1] is None)
+                ):
+                    self.refuse(
+                        _(
+                            "the cell holds a formula (=%(formula)s) with no saved value: "
+                            "open and save the file in Excel, or type the value."
+                        )
+                        % {"formula": formula.removeprefix("=")},
+                        name,
+                        number,
+                        column,
+                    )
             if all(v is None or str(v).strip() == "" for v in values):
                 continue
             cells = {
@@ -333,8 +353,9 @@ class _Reader:
         return found
 
 
-def open_workbook(content, filename):
-    """The workbook in `content` (bytes), in read-only mode, or WorkbookRefused."""
+def open_workbook(content, filename, formulas=False):
+    """The workbook in `content` (bytes), in read-only mode, its cells' saved values (or with
+    `formulas`, their formulas), or WorkbookRefused."""
 
     def refused(message):
         return WorkbookRefused([Problem(filename, None, None, None, message)])
@@ -347,7 +368,7 @@ def open_workbook(content, filename):
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
                 raise refused(_("The workbook holds too much data once unzipped."))
-        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(content), read_only=True, data_only=not formulas)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise refused(_("This is not an Excel workbook (.xlsx).")) from None
 
@@ -356,11 +377,13 @@ def read_framework(content, filename):
     """The framework in the workbook as the fixtures' JSON shape, or WorkbookRefused listing
     every problem. Measurements read here are imported ones, never the app's."""
     workbook = open_workbook(content, filename)
+    formulas = open_workbook(content, filename, formulas=True)
     reader = _Reader(filename)
     try:
-        sheets = {key: reader.sheet_rows(workbook, key) for key in SHEETS}
+        sheets = {key: reader.sheet_rows(workbook, key, formulas) for key in SHEETS}
     finally:
         workbook.close()
+        formulas.close()
     data = _framework(reader, sheets)
     if reader.problems:
         raise WorkbookRefused(reader.problems)

@@ -101,6 +101,17 @@ def test_a_biennium_written_another_way_is_the_same_milestone(db):
         assert list(milestones.values_list("period", "value")) == [("2022-23", 16)]
 
 
+def test_a_formula_without_a_saved_value_is_refused_not_read_as_empty():
+    # openpyxl writes formulas with no saved value, as a workbook built by a script would be.
+    content = with_changes("Milestones", 2, {"Value": "=10+5", "Text": '="vingt"&" pour cent"'})
+    assert problems(content, "dc.xlsx") == [
+        'dc.xlsx, sheet "Milestones", row 2, column D: the cell holds a formula (=10+5) with '
+        "no saved value: open and save the file in Excel, or type the value.",
+        'dc.xlsx, sheet "Milestones", row 2, column E: the cell holds a formula (="vingt"&" '
+        'pour cent") with no saved value: open and save the file in Excel, or type the value.',
+    ]
+
+
 def test_a_measurement_listed_twice_is_refused():
     rows = {name: [list(r) for r in values] for name, values in SMALL.items()}
     rows["Measurements"].append(["1", "1.1", "2022-23", 17, datetime.date(2024, 3, 1), "IRIS"])
