@@ -39,6 +39,7 @@ class _Walk:
     def __init__(self, apply):
         self.apply = apply
         self.changes = Counter()
+        self.parked = 0
 
     def sync(self, kind, model, lookup, values):
         """The row matched by `lookup`, counted as new, changed or unchanged; written if
@@ -57,9 +58,21 @@ class _Walk:
             if not differs:
                 return row
         if self.apply:
+            if "order" in values:
+                parent = {name: value for name, value in lookup.items() if name != "code"}
+                self.make_room(model, parent, row)
             row.full_clean(validate_unique=False, validate_constraints=False)
             row.save()
         return row
+
+    def make_room(self, model, parent, row):
+        """Rows change places one at a time and no two of a parent may ever hold the same
+        order (the constraints are not deferrable): the row holding `row`'s goes to an order
+        above any real one until its own turn gives it its place (a row the file lacks stays
+        there, after the file's rows)."""
+        self.parked += 1
+        holder = model.objects.filter(**parent, order=row.order).exclude(pk=row.pk)
+        holder.update(order=_PARKING_ORDER - self.parked)
 
     def entered_in_the_app(self, indicator, start, end, m):
         """A row that repeats a measurement entered in the app (a workbook exported, then
@@ -87,6 +100,10 @@ def _differs(row, name, value):
     if field.is_relation:
         return getattr(row, field.attname) != (value.pk if value else None)
     return getattr(row, name) != field.to_python(value)
+
+
+# Above any real order, within a smallint.
+_PARKING_ORDER = 32767
 
 
 def _number(value):

@@ -112,6 +112,21 @@ def test_a_formula_without_a_saved_value_is_refused_not_read_as_empty():
     ]
 
 
+def test_outcomes_reordered_and_an_indicator_inserted_above_the_others_are_imported(db):
+    rows = {name: [list(r) for r in values] for name, values in SMALL.items()}
+    rows["Outcomes"].append(["2", "strategic", "Resources"])
+    rows["Indicators"].append(["2", "2.1", "", "Share of core funding", "increase", 5, 9])
+    framework, _ = import_framework(read_framework(english_workbook(rows), "dc.xlsx"))
+    rows["Outcomes"][1:] = [rows["Outcomes"][2], rows["Outcomes"][1]]  # 2 before 1
+    rows["Indicators"].insert(1, ["1", "1.0", "", "Number of partners", "increase", 1, 4])
+    _, changes = import_framework(read_framework(english_workbook(rows), "dc.xlsx"))
+    outcomes = framework.outcomes.order_by("order")
+    assert [o.code for o in outcomes] == ["2", "1"]
+    first = outcomes.get(code="1")
+    assert [i.code for i in first.indicators.order_by("order")] == ["1.0", "1.1"]
+    assert (changes["indicator", "new"], changes["outcome", "changed"]) == (1, 2)
+
+
 def test_a_measurement_listed_twice_is_refused():
     rows = {name: [list(r) for r in values] for name, values in SMALL.items()}
     rows["Measurements"].append(["1", "1.1", "2022-23", 17, datetime.date(2024, 3, 1), "IRIS"])
