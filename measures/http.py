@@ -17,7 +17,7 @@ def form_action(page, *names):
             if request.method == "GET":
                 return redirect(page, **{name: kwargs[name] for name in names})
             if request.method != "POST":
-                return HttpResponseNotAllowed(["POST"])
+                return HttpResponseNotAllowed(["GET", "POST"])
             return view(request, *args, **kwargs)
 
         return wrapper
