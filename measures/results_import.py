@@ -41,9 +41,11 @@ class _Walk:
         self.changes = Counter()
         self.parked = 0
 
-    def sync(self, kind, model, lookup, values):
+    def sync(self, kind, model, lookup, values, keep=()):
         """The row matched by `lookup`, counted as new, changed or unchanged; written if
-        applying. Under a parent not yet saved (a preview of a new one) everything is new."""
+        applying. Under a parent not yet saved (a preview of a new one) everything is new.
+        Fields in `keep` (their column is not in the workbook) stay as they are on a row
+        already there."""
         parents_saved = all(getattr(v, "pk", True) for v in lookup.values())
         existing = model.objects.filter(**lookup).first() if parents_saved else None
         if existing is None:
@@ -51,7 +53,11 @@ class _Walk:
             row = model(**lookup, **values)
         else:
             row = existing
-            differs = [name for name, value in values.items() if _differs(row, name, value)]
+            differs = [
+                name
+                for name, value in values.items()
+                if name not in keep and _differs(row, name, value)
+            ]
             self.changes[kind, "changed" if differs else "unchanged"] += 1
             for name in differs:
                 setattr(row, name, values[name])
@@ -112,6 +118,8 @@ def _number(value):
 
 
 def _walk(data, walk):
+    # Columns the workbook left out (none in the fixtures): their fields stay as they are.
+    absent = data.get("absent", {})
     framework = walk.sync(
         "framework",
         Framework,
@@ -120,6 +128,7 @@ def _walk(data, walk):
             key: data[key]
             for key in ("kind", "title", "first_year", "last_year", "symbol", "language")
         },
+        keep=absent.get("framework", ()),
     )
     for order, o in enumerate(data["outcomes"], start=1):
         outcome = walk.sync(
@@ -127,6 +136,7 @@ def _walk(data, walk):
             Outcome,
             {"framework": framework, "code": o["code"]},
             {"order": order, "kind": o["kind"], "title": o["title"], "strategy": o["strategy"]},
+            keep=absent.get("outcomes", ()),
         )
         outputs = {
             out["code"]: walk.sync(
@@ -134,6 +144,7 @@ def _walk(data, walk):
                 Output,
                 {"outcome": outcome, "code": out["code"]},
                 {"order": n, "title": out["title"]},
+                keep=absent.get("outputs", ()),
             )
             for n, out in enumerate(o["outputs"], start=1)
         }
@@ -151,6 +162,7 @@ def _walk(data, walk):
                     "baseline_value": _number(ind["baseline_value"]),
                     "target_value": _number(ind["target_value"]),
                 },
+                keep=absent.get("indicators", ()),
             )
             for m in ind["milestones"]:
                 walk.sync(
@@ -158,6 +170,7 @@ def _walk(data, walk):
                     Milestone,
                     {"indicator": indicator, "period": m["period"]},
                     {"value": _number(m["value"]), "text": m["text"]},
+                    keep=absent.get("milestones", ()),
                 )
             for m in ind.get("measurements", []):
                 start, end = period_bounds(m["period"])
@@ -180,6 +193,7 @@ def _walk(data, walk):
                         "source": m["source"],
                         "note": m.get("note", ""),
                     },
+                    keep=absent.get("measurements", ()),
                 )
     return framework
 

@@ -204,6 +204,7 @@ class _Reader:
     def __init__(self, filename):
         self.filename = filename
         self.problems = []
+        self.absent = {}  # sheet → its columns the workbook lacks
 
     def refuse(self, message, sheet=None, row=None, column=None):
         self.problems.append(Problem(self.filename, sheet, row, column, message))
@@ -313,6 +314,7 @@ class _Reader:
                 if known[fold(title)] in columns:
                     self.refuse(_("This column is there twice."), name, 1, number)
                 columns[known[fold(title)]] = number
+        self.absent[key] = [kind for kind in SHEET_COLUMNS[key] if kind not in columns]
         for missing in sorted(REQUIRED[key] - set(columns)):
             self.refuse(
                 _("No column %(names)s.") % {"names": " / ".join(COLUMNS[missing])}, name, 1
@@ -429,6 +431,8 @@ def _framework(r, sheets):
             "indicators": [],
         }
     data["outcomes"] = list(outcomes.values())
+    # A column left out of a sheet leaves its field as it is on rows already there.
+    data["absent"] = r.absent
 
     def outcome_of(row):
         code = r.text(row, "outcome")

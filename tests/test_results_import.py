@@ -127,6 +127,19 @@ def test_outcomes_reordered_and_an_indicator_inserted_above_the_others_are_impor
     assert (changes["indicator", "new"], changes["outcome", "changed"]) == (1, 2)
 
 
+def test_a_column_left_out_of_the_workbook_leaves_its_field_as_it_is(db):
+    rows = {name: [list(r) for r in values] for name, values in SMALL.items()}
+    framework, _ = import_framework(read_framework(english_workbook(rows), "dc.xlsx"))
+    for name in ["Indicators", "Milestones", "Measurements"]:  # the columns one cares about
+        for row in rows[name]:
+            del row[-1]  # Target value, Text, Source
+    _, changes = import_framework(read_framework(english_workbook(rows), "dc.xlsx"))
+    indicator = Indicator.objects.get(outcome__framework=framework)
+    assert indicator.target_value == 20
+    assert indicator.measurements.get().source == "IRIS"
+    assert not [key for key, count in changes.items() if count and key[1] != "unchanged"]
+
+
 def test_a_measurement_listed_twice_is_refused():
     rows = {name: [list(r) for r in values] for name, values in SMALL.items()}
     rows["Measurements"].append(["1", "1.1", "2022-23", 17, datetime.date(2024, 3, 1), "IRIS"])
