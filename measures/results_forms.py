@@ -1,12 +1,9 @@
-import re
-
 from django import forms
 from django.utils import timezone
-from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from ilo_tracker.text import MAX_TEXT_LENGTH
-from outcomes.models import PERIOD_HELP, Assessment, period_bounds
+from outcomes.models import PERIOD_HELP, Assessment, period_bounds, plain_number
 
 from .forms import (
     EARLIEST_DATE,
@@ -17,24 +14,13 @@ from .forms import (
 )
 from .text import CleanTextField
 
-# Spaces people and Word put between groups of digits: space, no-break and narrow no-break.
-_DIGIT_SPACES = re.compile(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}\b)")
-
 
 class GroupedDecimalField(forms.DecimalField):
-    """A number as people write it in the active language, its thousands grouped or not:
-    "1 000,5" (French), "1.000,5" (Spanish), "1,000.5" (English). A grouping mark counts as
-    one only between groups of three digits before the decimal separator."""
+    """A number as people write it, its thousands grouped or not: "1 000,5" (French),
+    "1.000,5" (Spanish), "1,000.5" (English), read as the framework import reads it."""
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = _DIGIT_SPACES.sub("", value.strip())
-            decimal = get_format("DECIMAL_SEPARATOR")
-            mark = "." if decimal == "," else ","
-            grouped = rf"[+-]?\d{{1,3}}(?:{re.escape(mark)}\d{{3}})+(?:{re.escape(decimal)}\d*)?"
-            if re.fullmatch(grouped, value):
-                value = value.replace(mark, "")
-        return super().to_python(value)
+        return super().to_python(plain_number(value.strip()) if isinstance(value, str) else value)
 
 
 class MeasurementForm(forms.Form):

@@ -133,6 +133,24 @@ _PERIOD = re.compile(rf"^{_YEAR}(?:\s*[-–/]\s*(\d{{2}}|{_YEAR[1:-1]}))?$")
 _DATES = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+–\s+(\d{4}-\d{2}-\d{2})$")
 
 
+# Groups of three digits split by "." or "," ("1.000", "1,000,000"): thousands, never
+# decimals (values keep 2 decimals at most).
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*")
+
+
+def plain_number(text):
+    """A number as people type it, in whatever language, in figures Decimal reads: "1 000,5",
+    "1.000,5", "1,000.5", "12,5" (the import of frameworks and the measurement form)."""
+    text = re.sub(r"[\s\u00a0\u202f]", "", str(text))
+    if "," in text and "." in text:
+        decimal = max(",", ".", key=text.rfind)  # the later mark is the decimal one
+        grouping = "," if decimal == "." else "."
+        return text.replace(grouping, "").replace(decimal, ".")
+    if _GROUPED.fullmatch(text):
+        return text.replace(",", "").replace(".", "")
+    return text.replace(",", ".")
+
+
 def period_bounds(label):
     """First and last day of a period as the frameworks write it: "1995", "2010-11", "2010-2015".
 

@@ -9,7 +9,6 @@ Milestones (one row per indicator and period), Measurements (one row per measure
 import contextlib
 import datetime
 import io
-import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from .models import (
     Outcome,
     period_bounds,
     period_label,
+    plain_number,
 )
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -143,24 +143,6 @@ def fold(text):
     return " ".join(text.replace("_", " ").lower().split()).rstrip(" :")
 
 
-# Groups of three digits split by "." or "," ("1.000", "1,000,000"): thousands, never
-# decimals (values keep 2 decimals at most).
-_GROUPED = re.compile(r"[+-]?\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*")
-
-
-def _plain_number(text):
-    """A number as people type it, in figures Decimal reads: "1 000,5", "1.000,5", "1,000.5",
-    "12,5"."""
-    text = re.sub(r"[\s\u00a0\u202f]", "", str(text))
-    if "," in text and "." in text:
-        decimal = max(",", ".", key=text.rfind)  # the later mark is the decimal one
-        grouping = "," if decimal == "." else "."
-        return text.replace(grouping, "").replace(decimal, ".")
-    if _GROUPED.fullmatch(text):
-        return text.replace(",", "").replace(".", "")
-    return text.replace(",", ".")
-
-
 @dataclass(frozen=True)
 class Problem:
     file: str
@@ -230,7 +212,7 @@ class _Reader:
             return None
         try:
             # A cell's float as written (98.2), not its binary expansion.
-            number = Decimal(_plain_number(value) if isinstance(value, str) else str(value))
+            number = Decimal(plain_number(value) if isinstance(value, str) else str(value))
         except InvalidOperation:
             number = None
         if number is None or not number.is_finite() or abs(number) >= 10**12:

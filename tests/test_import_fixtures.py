@@ -8,7 +8,6 @@ import threading
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 
 from measures.audit import import_recorded
 from measures.importing import compare_plan, import_plan, read_plan, sync
@@ -22,6 +21,7 @@ from measures.models import (
     StatusUpdate,
 )
 from tests.plan_workbooks import ROWS, make_workbook
+from tests.threads import at_once
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 
@@ -211,22 +211,7 @@ def test_two_imports_of_a_new_plan_at_once_make_one_plan(monkeypatch):
         return diff(parsed, **options)
 
     monkeypatch.setattr(sync, "diff", diff_together)
-    done, failed = [], []
-
-    def run():
-        try:
-            done.append(import_recorded(read_plan(content, "plan.xlsx"), content))
-        except Exception as error:  # noqa: BLE001 - the test reports it
-            failed.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not failed
+    done = at_once(lambda: import_recorded(read_plan(content, "plan.xlsx"), content))
     assert Plan.objects.count() == 1
     assert sorted(changes.plan_action for changes in done) == ["create", "unchanged"]
 

@@ -13,7 +13,6 @@ import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -33,6 +32,7 @@ from measures.models import (
 )
 from measures.policy import STAFF_GROUP
 from tests.factories import AUG_31, TODAY, bulk_plan, make_line, make_plan, make_update, make_user
+from tests.threads import at_once
 
 DAY = datetime.timedelta(days=1)
 MONDAY = datetime.date(2000, 9, 11)  # of TODAY's week (Friday 15 September 2000)
@@ -267,19 +267,7 @@ def test_two_runs_at_once_send_each_digest_once(week, monkeypatch):
         return build(user, date)
 
     monkeypatch.setattr(reminders, "build_digest", build_after_both_read)
-    sent = []
-
-    def send():
-        try:
-            sent.append(len(reminders.send_digests(TODAY)))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    sent = at_once(lambda: len(reminders.send_digests(TODAY)))
     assert sum(sent) == 4
     assert len(mail.outbox) == 4
     assert DigestSent.objects.count() == 4
