@@ -113,6 +113,18 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock when their transaction begins and wait for it up to 20 s, so
     # concurrent saves queue instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+# Each process keeps its own. `{% cache %}` uses "template_fragments" (its name in Django):
+# parts of pages that depend on their key alone (the navigation, the language list, the plan
+# page's links and forms without errors), kept apart so that they never push out the API's
+# rate-limit counts.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "template-fragments",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
 # Covering indexes (INCLUDE) are for PostgreSQL; SQLite builds them without the extra column.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

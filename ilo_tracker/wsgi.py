@@ -16,3 +16,8 @@ get_resolver().url_patterns  # noqa: B018 - imports every view now, not on the f
 # that a page paid now and then. gunicorn preloads the app, so its workers fork frozen too
 # and share these pages of memory (gc.freeze's documented use).
 gc.freeze()
+# A page's rows (a few thousand objects, alive until its response is sent) were walked by the
+# young generation's collections once or twice a page, at the default threshold of 2,000
+# allocations: 5 % of the plan page of 200 lines (docs/performance.md). Cycles still go, a
+# little later.
+gc.set_threshold(10_000, *gc.get_threshold()[1:])

@@ -250,10 +250,14 @@ def line_marks(deadline_kind, due_date, category, as_of):
     """(overdue, due soon) of one line whose status category on `as_of` is known ("" for
     none): `overdue_condition` and `due_within_condition(DUE_SOON_DAYS)` for pages that read
     the statuses themselves (`outline`). tests/test_line_marks.py holds them to the SQL."""
-    if deadline_kind != DeadlineKind.DATED or category in StatusCategory.closed():
+    if deadline_kind != DeadlineKind.DATED or category in _CLOSED:
         return False, False
-    until = as_of + datetime.timedelta(days=DUE_SOON_DAYS)
-    return due_date < as_of, as_of <= due_date <= until
+    return due_date < as_of, as_of <= due_date <= as_of + _DUE_SOON
+
+
+# Made once: a page marks hundreds of lines.
+_CLOSED = frozenset(StatusCategory.closed())
+_DUE_SOON = datetime.timedelta(days=DUE_SOON_DAYS)
 
 
 def _flag(condition):

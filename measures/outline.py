@@ -121,21 +121,24 @@ class _StatusMaker:
     def __call__(self, pk, category, confirmed, as_of, narrative, question_id):
         as_of = _date(as_of)
         is_suggested = bool(category) and not confirmed
-        key = (category, is_suggested)
-        if key not in self.badges:
+        badge = self.badges.get((category, is_suggested))
+        if badge is None:
             label = status_label(category, confirmed)
             css = f"status-{category or 'none'}{' suggested' if is_suggested else ''}"
-            self.badges[key] = Badge(css, label or gettext("No category"))
-        if as_of not in self.dates:
-            self.dates[as_of] = self.as_of_text % {"date": self.local_date(as_of)}
+            badge = self.badges[category, is_suggested] = Badge(
+                css, label or gettext("No category")
+            )
+        dated = self.dates.get(as_of)
+        if dated is None:
+            dated = self.dates[as_of] = self.as_of_text % {"date": self.local_date(as_of)}
         return Status(
             update_id=pk,
             category=category,
-            label=self.badges[key].label if category else "",
-            badge=self.badges[key],
+            label=badge.label if category else "",
+            badge=badge,
             is_suggested=is_suggested,
             as_of=as_of,
-            dated=self.dates[as_of],
+            dated=dated,
             narrative=narrative,
             about_question=question_id is not None,
         )
@@ -386,36 +389,38 @@ _LineRow = collections.namedtuple("LineRow", _LINE_FIELDS)
 def _attach_lines(lines, nodes, own_statuses, units, as_of):
     url, local_date = line_url_maker(), local_date_maker()
     read_as, deadlines = gettext("read as %(date)s"), {}  # lines share their deadlines
-    overdue_badge = Badge("overdue", gettext("Overdue"))
-    due_soon_badge = Badge("due-soon", gettext("Due soon"))
-    for line in lines:
-        node = nodes[line.question_id]
-        key = line.due_date or (line.deadline_kind, bool(line.timeline or node.question.timeline))
-        if key not in deadlines:
-            deadlines[key] = (
-                read_as % {"date": local_date(key)} if line.due_date else str(deadline_label(*key))
+    marks = {  # (overdue, due soon): the badge
+        (False, False): None,
+        (True, False): Badge("overdue", gettext("Overdue")),
+        (False, True): Badge("due-soon", gettext("Due soon")),
+    }
+    for pk, question_id, order, text, timeline, due_date, deadline_kind in lines:
+        node = nodes[question_id]
+        key = due_date or (deadline_kind, bool(timeline or node.question.timeline))
+        deadline = deadlines.get(key)
+        if deadline is None:
+            deadline = deadlines[key] = (
+                read_as % {"date": local_date(key)} if due_date else str(deadline_label(*key))
             )
-        deadline = deadlines[key]
-        own = own_statuses.get(line.pk)
+        own = own_statuses.get(pk)
         status = status_of(own, node.status)
-        category = status.category if status else ""
-        overdue, due_soon = line_marks(line.deadline_kind, line.due_date, category, as_of)
-        line_units = units.get(line.pk, [])
+        marked = line_marks(deadline_kind, due_date, status.category if status else "", as_of)
+        line_units = units.get(pk, [])
         node.lines.append(
             Line(
-                pk=line.pk,
-                url=url(line.pk),
-                order=line.order,
-                text=line.text,
-                timeline=line.timeline,
-                due_date=line.due_date,
+                pk=pk,
+                url=url(pk),
+                order=order,
+                text=text,
+                timeline=timeline,
+                due_date=due_date,
                 deadline=deadline,
                 units=line_units,
                 unit_codes=", ".join([unit.code for unit in line_units]),
                 status=status,
-                is_overdue=overdue,
-                is_due_soon=due_soon,
-                mark=overdue_badge if overdue else due_soon_badge if due_soon else None,
+                is_overdue=marked[0],
+                is_due_soon=marked[1],
+                mark=marks[marked],
                 question=node,
                 own_update=own,
             )
