@@ -266,6 +266,14 @@ def _one_month(match: re.Match) -> tuple[date, date] | None:
     return _months(int(match["year"]), month, month)
 
 
+def _numeric_month_range(match: re.Match) -> tuple[date, date] | None:
+    first_year, first_month = int(match["first_year"]), int(match["first"])
+    year, month = int(match["year"]), int(match["month"])
+    if (first_year, first_month) > (year, month):
+        return None
+    return date(first_year, first_month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
 def _part_of_year(match: re.Match) -> tuple[date, date] | None:
     unit = match["unit"]
     length = 6 if unit in ("semestre", "half", "h", "s") else 3
@@ -322,6 +330,15 @@ _MONTH_OF_YEAR = (re.compile(_month() + _OF + _YEAR), _one_month)
 # "09/2000", "12.2001": two figures, after the quarters, so that "T3/2001" stays a quarter;
 # a number cited before a year ("Résolution n° 2/2001") is no month.
 _NUMERIC_MONTH = (re.compile(r"(?<![\w./-])(?P<month>0[1-9]|1[0-2])[./-]" + _YEAR), _one_month)
+# "01/2001-06/2001": a span of months in figures (the second is no month on its own: a dash
+# comes before it).
+_NUMERIC_MONTHS = (
+    re.compile(
+        r"(?<![\w./-])(?P<first>0[1-9]|1[0-2])(?P<sep>[./])(?P<first_year>199\d|20\d\d)"
+        r"\s*-\s*(?P<month>0[1-9]|1[0-2])(?P=sep)" + _YEAR
+    ),
+    _numeric_month_range,
+)
 _CITED = re.compile(
     r"\b(?:n[o°º]?|num\w*|resolution|resolucion|decision|document|documento|doc|rapport"
     r"|report|informe|circulaire|convention|convenio|recommandation|recomendacion)\W*$"
@@ -360,6 +377,7 @@ _DATE_PATTERNS = [
         ),
         _mid_year,
     ),
+    _NUMERIC_MONTHS,
     _NUMERIC_MONTH,
     (re.compile(_YEAR + r"\s*[-/]\s*(?P<end>\d\d(?:\d\d)?)(?!\d)"), _year_range),
     _MONTH_OF_YEAR,
@@ -379,8 +397,24 @@ def read_date(text: str) -> date | None:
     return None
 
 
+def first_date(text: str) -> date | None:
+    """The date `text` names first, as `read_timeline` reads it: a status column's title gives
+    its as-of date before any it cites ("Etat des travaux au 31 août 2000 (voir le document
+    de novembre 2000)")."""
+    found = sorted(_dates(fold(text)))
+    return found[0][1] if found else None
+
+
 def _latest_date(text: str) -> date | None:
-    firm, budget_references = [], []
+    found = _dates(text)
+    firm = [due for _, due, budget in found if not budget]
+    found = firm or [due for _, due, budget in found]
+    return max(found) if found else None
+
+
+def _dates(text: str) -> list[tuple[int, date, bool]]:
+    """(position, due date, names a budget) of each date in the folded `text`."""
+    found = []
     for pattern, period in _DATE_PATTERNS:
         read = []
         for match in pattern.finditer(text):
@@ -391,14 +425,10 @@ def _latest_date(text: str) -> date | None:
             if pattern is _NUMERIC_MONTH[0] and _CITED.search(before):
                 continue
             due = bounds[0] if _STARTS_HERE.search(before) else bounds[1]
-            if _NAMES_BUDGET.search(before):
-                budget_references.append(due)
-            else:
-                firm.append(due)
+            found.append((match.start(), due, bool(_NAMES_BUDGET.search(before))))
             read.append(match.span())
         text = _blank_out(text, read)
-    found = firm or budget_references
-    return max(found) if found else None
+    return found
 
 
 def _blank_out(text: str, spans: list[tuple[int, int]]) -> str:

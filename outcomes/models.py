@@ -140,8 +140,8 @@ _GROUPED = re.compile(r"[+-]?\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*")
 
 def plain_number(text):
     """A number as people type it, in whatever language, in figures Decimal reads: "1 000,5",
-    "1.000,5", "1,000.5", "12,5" (the import of frameworks and the measurement form)."""
-    text = re.sub(r"[\s\u00a0\u202f]", "", str(text))
+    "1.000,5", "1,000.5", "12,5", "45 %" (the import of frameworks and the measurement form)."""
+    text = re.sub(r"[\s\u00a0\u202f]", "", str(text)).removesuffix("%")
     if "," in text and "." in text:
         decimal = max(",", ".", key=text.rfind)  # the later mark is the decimal one
         grouping = "," if decimal == "." else "."

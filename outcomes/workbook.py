@@ -286,7 +286,9 @@ class _Reader:
             return []
         sheet = workbook[name]
         known = {fold(t): k for k in SHEET_COLUMNS[key] for t in COLUMNS[k]}
-        rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        rows = (
+            [_as_shown(cell) for cell in cells] for cells in sheet.iter_rows(max_col=MAX_COLUMNS)
+        )
         written = formulas[name].iter_rows(max_col=MAX_COLUMNS, values_only=True)
         next(written, ())
         header = next(rows, ())
@@ -335,6 +337,16 @@ class _Reader:
                     self.refuse(_("This cell is required."), name, number, columns[required])
             found.append(row)
         return found
+
+
+def _as_shown(cell):
+    """A cell's value; a number formatted as a percentage as the cell shows it: "45%", not
+    0.45."""
+    value = cell.value
+    percent = "%" in (getattr(cell, "number_format", None) or "")
+    if percent and isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{(Decimal(str(value)) * 100).normalize():f}%"
+    return value
 
 
 def open_workbook(content, filename, formulas=False):

@@ -88,6 +88,12 @@ def test_a_timeline_title_with_a_qualifier_is_still_the_timeline(title):
     ]
 
 
+def test_the_status_date_is_the_one_the_title_gives_not_a_later_one_it_cites():
+    title = "Etat des travaux au 31/08/2000 (voir le rapport de novembre 2000)"
+    line = read_fourth_column(title, "En cours").parts[0].questions[0].lines[0]
+    assert str(line.as_of) == "2000-08-31"
+
+
 def test_spanish_header_and_status_date():
     rows = [
         ["GB.902/PFA/3"],
@@ -330,6 +336,27 @@ def test_a_timeline_or_status_merged_down_over_lines_speaks_for_all_of_them():
         ("", datetime.date(2023, 12, 31))
     ] * 3
     assert [(line.timeline, line.status) for line in second.lines] == [("2024", "Fait")]
+
+
+def test_a_timeline_merged_down_over_several_questions_speaks_for_each_of_them():
+    rows = [
+        ["1.1 Mesure", "A", "2021-2023", "En cours"],
+        [None, "B"],
+        ["2. Groupe"],
+        ["2.1 Autre", "C", None, "Fait"],
+        ["2.2 Encore", "D", "2025", "Prévu"],
+    ]
+    plan = merged_workbook(rows, "A5:A6", "C5:C8")
+    deadlines = {
+        question.code: [line.deadline.due for line in question.lines]
+        for question in plan.parts[0].questions
+    }
+    assert deadlines == {
+        "1.1": [datetime.date(2023, 12, 31)] * 2,
+        "2.": [],  # a heading between them: the questions under it still have it
+        "2.1": [datetime.date(2023, 12, 31)],
+        "2.2": [datetime.date(2025, 12, 31)],
+    }
 
 
 def test_a_cell_merged_over_some_lines_with_a_paragraph_each_gives_each_its_own():

@@ -84,12 +84,26 @@ def test_an_english_workbook_is_imported(db):
 @pytest.mark.parametrize(
     ("typed", "value"),
     [("1.000", 1000), ("1,000", 1000), ("1 000", 1000), ("1.000,5", 1000.5),
-     ("1,000.5", 1000.5), ("12,5", 12.5), ("-2 500", -2500)],
+     ("1,000.5", 1000.5), ("12,5", 12.5), ("-2 500", -2500), ("45 %", 45), ("12,5%", 12.5)],
 )  # fmt: skip
 def test_numbers_typed_as_text_are_read_as_people_write_them(db, typed, value):
     data = read_framework(with_changes("Milestones", 2, {"Value": typed}), "dc.xlsx")
     (milestone,) = data["outcomes"][0]["indicators"][0]["milestones"]
     assert float(milestone["value"]) == value
+
+
+def test_a_percentage_is_read_as_the_cell_shows_it(db):
+    """0.45 formatted as a percentage shows 45 %: the target people set is 45."""
+    workbook = openpyxl.load_workbook(io.BytesIO(english_workbook(SMALL)))
+    for sheet, cell, value in [("Indicators", "G2", 0.45), ("Milestones", "D2", 0.125)]:
+        workbook[sheet][cell] = value
+        workbook[sheet][cell].number_format = "0%"
+    out = io.BytesIO()
+    workbook.save(out)
+    framework, _ = import_framework(read_framework(out.getvalue(), "dc.xlsx"))
+    indicator = Indicator.objects.get(outcome__framework=framework)
+    assert indicator.target_value == 45
+    assert indicator.milestones.get().value == Decimal("12.5")
 
 
 def test_a_biennium_written_another_way_is_the_same_milestone(db):

@@ -234,6 +234,10 @@ NUMERIC = [
     ("T3/2001", DATED, date(2001, 9, 30)),
     ("Q3-2001", DATED, date(2001, 9, 30)),
     ("31/08/2000\n15.03.2001\nAvant le 30/06/2001", DATED, date(2001, 6, 30)),
+    ("01/2001-06/2001", DATED, date(2001, 6, 30)),  # months in figures, one to another
+    ("09.2000 - 03.2001", DATED, date(2001, 3, 31)),
+    ("Début 01/2001-06/2001", DATED, date(2001, 1, 1)),
+    ("06/2001-01/2001", DATED, date(2001, 12, 31)),  # backwards: only the year is sure
 ]
 
 OUT_OF_RANGE = [

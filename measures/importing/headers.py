@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from measures.timelines import DATED, fold, read_date, read_timeline
+from measures.timelines import first_date, fold, read_date
 
 from .layouts import LANGUAGES, LAYOUTS, LINES, QUESTION, STATUS, TIMELINE, UNITS
 
@@ -141,9 +141,8 @@ def find_header(row_number: int, cells: dict[int, str]) -> Header | None:
 
 def status_date(title: str) -> date | None:
     """The as-of date a status column title names ("Etat des travaux au 31 août 2000",
-    "… au 31/08/2000")."""
-    deadline = read_timeline(title)
-    return deadline.due if deadline.kind == DATED else None
+    "… au 31/08/2000"), not a later one it cites."""
+    return first_date(title)
 
 
 def plan_date_text(text: str) -> str | None:

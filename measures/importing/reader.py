@@ -111,6 +111,9 @@ class _Reader:
         self.sheet_has_part = False
         self.question = None
         self.merged = {}
+        # kind -> (row, paragraphs) of a cell merged down past its question's rows: it speaks
+        # for the next question's rows it covers too.
+        self.carried = {}
         self.rows = []  # the current question's rows
         self.group = None  # the questions of the current output group
         self.group_frameworks = []  # bienniums the group names once for all its items
@@ -492,34 +495,26 @@ class _Reader:
     def spread(self, question, rows, kind):
         """One paragraph per line of its row (or of the rows its cell is merged over) goes to
         each line; otherwise to the whole question."""
-        whole, previous, first_row = [], None, None
+        whole, first_row = [], None
         lines_of = defaultdict(list)  # the lines each row starts
         for line in question.lines:
             lines_of[line.sheet, line.row].append(line)
-        for row in rows:
-            paragraphs = []
-            for text in row.cells.get(kind, []):
-                if text.casefold() in _DITTO:
-                    if previous is None:
-                        self.warnings.append(
-                            self.problem(
-                                _("a ditto mark with nothing above it to repeat."),
-                                row.sheet,
-                                row.number,
-                                row.header.columns[kind],
-                            )
-                        )
-                    else:
-                        text = previous
-                paragraphs.append(text)
-                previous = text
-            if not paragraphs:
-                continue
+        written = self.paragraphs(rows, kind)
+        carried = self.carried.pop(kind, None)
+        source = carried and carried[0]
+        if source and source.sheet == rows[0].sheet and rows[0].number <= source.spans[kind]:
+            if question.lines:
+                written.insert(0, carried)
+            else:
+                self.carried[kind] = carried  # a heading passes it on to its questions
+        for row, paragraphs in written:
             own = lines_of[row.sheet, row.number]
             if kind in row.spans:
                 # A cell merged down over rows speaks for the lines of all those rows: units,
                 # or a text over some lines only and not a paragraph each, to each of them.
                 last = row.spans[kind]
+                if last > rows[-1].number:
+                    self.carried[kind] = (row, paragraphs)
                 own = [
                     line
                     for line in question.lines
@@ -546,6 +541,31 @@ class _Reader:
             setattr(question, kind, "\n".join(whole))
             if kind == STATUS and whole:
                 self.check_status_length(question.status, first_row)
+
+    def paragraphs(self, rows, kind):
+        """(row, its paragraphs) of the rows with a cell of `kind`, ditto marks replaced by
+        the paragraph above."""
+        written, previous = [], None
+        for row in rows:
+            paragraphs = []
+            for text in row.cells.get(kind, []):
+                if text.casefold() in _DITTO:
+                    if previous is None:
+                        self.warnings.append(
+                            self.problem(
+                                _("a ditto mark with nothing above it to repeat."),
+                                row.sheet,
+                                row.number,
+                                row.header.columns[kind],
+                            )
+                        )
+                    else:
+                        text = previous
+                paragraphs.append(text)
+                previous = text
+            if paragraphs:
+                written.append((row, paragraphs))
+        return written
 
     def check_status_length(self, text, row):
         """A status longer than a person may type in the status form is refused at its cell
