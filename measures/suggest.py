@@ -56,11 +56,11 @@ def suggest_statuses(narratives: Iterable[str]) -> dict[str, str | None]:
     text = _SEPARATOR.join(folded)
     starts = [0, *accumulate(len(each) + 1 for each in folded[:-1])]
     found = [set() for _narrative in narratives]
-    for pattern, status, status_when_negated in _SIGNALS:
-        for match in pattern.finditer(text):
-            n = bisect_right(starts, match.start()) - 1
-            negated = _is_negated(folded[n], match.start() - starts[n])
-            found[n].add(status_when_negated if negated else status)
+    for match in _ANY_SIGNAL.finditer(text):
+        _pattern, status, status_when_negated = _SIGNALS[int(match.lastgroup[1:])]
+        n = bisect_right(starts, match.start()) - 1
+        negated = _is_negated(folded[n], match.start() - starts[n])
+        found[n].add(status_when_negated if negated else status)
     return {
         narrative: next((status for status in _MOST_CAUTIOUS_FIRST if status in statuses), None)
         for narrative, statuses in zip(narratives, found, strict=True)
@@ -204,6 +204,15 @@ _SIGNALS = (
         CANCELLED,
         None,
     ),
+)
+
+# Every signal in one pattern, searched once: each signal's words a group of their own. The
+# start of a word, asked first, lets the search pass everything else at once: eight searches,
+# one a signal, took four times as long.
+_ANY_SIGNAL = re.compile(
+    r"\b(?=\w)(?:"
+    + "|".join(f"(?P<s{n}>{pattern.pattern})" for n, (pattern, *_) in enumerate(_SIGNALS))
+    + ")"
 )
 
 _NEGATION = re.compile(

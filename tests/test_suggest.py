@@ -4,6 +4,8 @@ from hypothesis import strategies as st
 
 from measures.models import StatusCategory
 from measures.suggest import (
+    _MOST_CAUTIOUS_FIRST,
+    _SIGNALS,
     CANCELLED,
     COMPLETED,
     DELAYED,
@@ -12,9 +14,11 @@ from measures.suggest import (
     ONGOING,
     POSTPONED,
     STATUSES,
+    _is_negated,
     suggest_status,
     suggest_statuses,
 )
+from measures.timelines import fold
 
 pytestmark = pytest.mark.one_database
 
@@ -244,3 +248,17 @@ def test_narratives_suggested_together_get_what_each_gets_alone(narratives):
     # An import suggests for all its narratives at once: none may change another's suggestion
     # (a negation ending one narrative, a word starting the next...).
     assert suggest_statuses(narratives) == {text: suggest_status(text) for text in narratives}
+
+
+@settings(max_examples=500)
+@given(narrative)
+def test_one_search_for_all_signals_finds_what_a_search_for_each_finds(text):
+    """The signals are searched all at once (`_ANY_SIGNAL`): the same suggestion as searching
+    for each signal apart, as the suggester did before."""
+    folded, found = fold(text), set()
+    for pattern, status, status_when_negated in _SIGNALS:
+        for match in pattern.finditer(folded):
+            negated = _is_negated(folded, match.start())
+            found.add(status_when_negated if negated else status)
+    expected = next((status for status in _MOST_CAUTIOUS_FIRST if status in found), None)
+    assert suggest_status(text) == expected
