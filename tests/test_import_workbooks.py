@@ -307,6 +307,49 @@ def test_a_column_that_only_starts_like_a_timeline_is_not_the_timeline():
     assert line.timeline == "Juin 2001"
 
 
+def test_text_in_angle_brackets_is_kept_and_only_html_is_markup():
+    rows = [
+        PART_I,
+        ["1 a) Q", "- Contact : J. Dupont <dupont@ilo.org>\n- si a<b et c>d", "2001"],
+        ["1 b) Q", "<p>- Une ligne</p><p>- Deux &amp; trois</p>", "2002"],
+    ]
+    first, second = read(("Annexe", rows)).parts[0].questions
+    assert [line.text for line in first.lines] == [
+        "- Contact : J. Dupont <dupont@ilo.org>",
+        "- si a<b et c>d",
+    ]
+    assert [line.text for line in second.lines] == ["- Une ligne", "- Deux & trois"]
+
+
+def test_excel_cells_are_read_as_they_show():
+    """A date shown as a month is the month; a time the cell does not show is left out; a
+    percentage is the percentage."""
+    book = Workbook()
+    sheet = book.active
+    for row in [["GB.903/TC/1"], ["Date du plan :", None], HEADER_FR, PART_I]:
+        sheet.append(row)
+    sheet.append(["1 a) Q", "- une\n- deux", None, None])
+    sheet.append(["1 b) Q", "- trois", None, 0.75])
+    cells = {
+        "B2": (datetime.datetime(2000, 11, 1, 9, 30), "dd/mm/yyyy"),
+        "C5": (datetime.datetime(2021, 6, 1), "mmm-yy"),
+        "C6": (datetime.datetime(2021, 9, 15, 14, 30), "dd/mm/yyyy"),
+        "D6": (0.75, "0%"),
+    }
+    for cell, (value, shown) in cells.items():
+        sheet[cell] = value
+        sheet[cell].number_format = shown
+    buffer = io.BytesIO()
+    book.save(buffer)
+    plan = read_plan(buffer.getvalue(), "formats.xlsx")
+    first, second = plan.parts[0].questions
+    assert plan.date == datetime.date(2000, 11, 1)
+    assert (first.timeline, first.lines[0].deadline.due) == ("06/2021", datetime.date(2021, 6, 30))
+    line = second.lines[0]
+    assert (line.timeline, line.deadline.due) == ("2021-09-15", datetime.date(2021, 9, 15))
+    assert line.status == "75%"
+
+
 def merged_workbook(rows, *merges):
     book = Workbook()
     sheet = book.active
@@ -408,6 +451,36 @@ def test_output_groups_link_questions_and_keep_other_lines_as_note():
     ]
     assert two.outputs_note == "Stratégie de développement (GB.335/INS/9);"
     assert three.outputs == []
+
+
+def test_footnote_marks_after_a_title_or_a_biennium_are_read_past():
+    """As the GB papers print them: "Calendrier*", "Etat des travaux au 31 août 2000³",
+    "P&B 2022-23 ¹⁷" (or a superscript run)."""
+    header = [
+        "Questions",
+        "Contexte et lignes d'action",
+        "Calendrier*",
+        "Etat des travaux au 31 août 2000³",
+    ]
+    rows = [
+        ["GB.901/POL/2"],
+        header,
+        ["Objectif prioritaire 1 – Services"],
+        ["1.1 Une", "- L1", "2021", "Fait"],
+        ["Les mesures proposées 1.1 concernent les produits suivants:"],
+        ["P&B 2020-21, P&B 2022-23 ¹⁷, produit 1.1: Capacité accrue;"],
+        ["1.2 Deux", "- L2", "2022", "Fait"],
+        ["Les mesures proposées 1.2 concernent les produits suivants:"],
+        ["P&B 2022-23 <sup>18</sup>, produit 2.1: Autre;"],
+    ]
+    one, two = read(("A", rows, False)).parts[0].questions
+    line = one.lines[0]
+    assert (line.timeline, str(line.as_of)) == ("2021", "2000-08-31")
+    assert [(o.framework, o.code) for o in one.outputs] == [
+        ("P&B 2020-21", "1.1"),
+        ("P&B 2022-23", "1.1"),
+    ]
+    assert [(o.framework, o.code) for o in two.outputs] == [("P&B 2022-23", "2.1")]
 
 
 def test_parts_by_letter_and_measures_coded_by_letter_and_number():
@@ -582,3 +655,20 @@ def test_symbol_given_when_the_file_names_none():
         symbol="GB.904/TC/1",
     )
     assert plan.symbol == "GB.904/TC/1"
+
+
+def test_a_units_cell_on_each_row_speaks_for_its_row_only():
+    header = [*HEADER_FR, "Unité(s) responsable(s)"]
+    rows = [
+        ["GB.904/TC/1"],
+        header,
+        PART_I,
+        ["1 a) Q", "- ligne un\n- ligne deux", "2001", "", "PARDEV"],
+        ["", "- ligne trois", "2002", "", "PROGRAM"],
+        ["1 b) Q", "", "", "", "PARDEV"],  # on the question's own row: all its lines
+        ["", "- ligne quatre", "2002"],
+        ["", "- ligne cinq", "2003"],
+    ]
+    first, second = read(("A", rows, False)).parts[0].questions
+    assert [line.units for line in first.lines] == [("PARDEV",), ("PARDEV",), ("PROGRAM",)]
+    assert [line.units for line in second.lines] == [("PARDEV",), ("PARDEV",)]

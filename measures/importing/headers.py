@@ -50,6 +50,11 @@ _PLAN_DATE = re.compile(r"^\s*(?:date du plan|plan date|fecha del plan)\b\s*[:-]
 # The plan date written in each language, in the words `plan_date` reads.
 PLAN_DATE_LABELS = {"fr": "Date du plan : ", "en": "Plan date: ", "es": "Fecha del plan: "}
 _PLURAL_MARK = re.compile(r"\((?:s|es)\)")
+# Footnote marks as the GB papers print them after a title or a biennium ("Échéance¹⁶",
+# "Calendrier*", "P&B 2022-23 <sup>17</sup>"): figures in superscript, asterisks, daggers.
+_FOOTNOTE_MARKS = re.compile(
+    r"<sup>\s*\d+\s*</sup>|[*\u2020\u2021\u00b9\u00b2\u00b3\u2070-\u2079]+"
+)
 SYMBOL = re.compile(r"\bGB\.(?P<session>\d{2,3})(?:/(?P<committee>[A-Z]+))?(?:/[A-Z0-9.]+)*")
 # A header title is short; longer texts are never folded while looking for one.
 _LONGEST_TITLE = 80
@@ -86,8 +91,12 @@ class Header:
         return max(map(len, self.texts)) + 10
 
 
+def without_footnotes(text: str) -> str:
+    return _FOOTNOTE_MARKS.sub("", text)
+
+
 def folded_title(text: str) -> str:
-    return " ".join(_PLURAL_MARK.sub("", fold(text)).strip(" :").split())
+    return " ".join(_PLURAL_MARK.sub("", fold(without_footnotes(text))).strip(" :").split())
 
 
 def column_kind(text: str):
@@ -142,7 +151,7 @@ def find_header(row_number: int, cells: dict[int, str]) -> Header | None:
 def status_date(title: str) -> date | None:
     """The as-of date a status column title names ("Etat des travaux au 31 août 2000",
     "… au 31/08/2000"), not a later one it cites."""
-    return first_date(title)
+    return first_date(without_footnotes(title))
 
 
 def plan_date_text(text: str) -> str | None:

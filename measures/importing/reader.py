@@ -32,6 +32,7 @@ from .headers import (
     folded_title,
     plan_date_text,
     read_plan_date,
+    without_footnotes,
 )
 from .layouts import DEFAULT, LAYOUTS
 from .parsed import OutputLink, ParsedLine, ParsedPart, ParsedPlan, ParsedQuestion
@@ -432,7 +433,7 @@ class _Reader:
 
     def add_group_item(self, sheet, number, column, text):
         """An output item links the group's questions to outputs; anything else is their note."""
-        item = _ITEM_BULLET.sub("", fold(text).strip(), count=1)
+        item = _ITEM_BULLET.sub("", fold(without_footnotes(text)).strip(), count=1)
         if _FRAMEWORKS_ONLY.match(item):
             self.group_frameworks = _frameworks(item)  # "P&B 2020-21, P&B 2022-23:"
             return
@@ -529,8 +530,9 @@ class _Reader:
                 for line, text in zip(own, paragraphs, strict=True):
                     self.set(line, kind, text, row)
             elif kind == UNITS:
-                # A units cell that does not match its row's lines: the whole question's.
-                for line in question.lines:
+                # A units cell that does not match its row's lines: all of them; on a row with
+                # no line (the question's own), the whole question's.
+                for line in own or question.lines:
                     self.set(line, kind, "\n".join(paragraphs), row)
             else:
                 whole.extend(paragraphs)

@@ -19,6 +19,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from decimal import Decimal
 from io import BytesIO
 from xml.etree import ElementTree
 
@@ -42,8 +43,24 @@ _CHUNK = 64 * 1024
 # Elements between two cells or shared texts (rich-text runs, the sheet's views, columns…).
 _ELEMENTS_PER_ENTRY = 100_000
 _SMALL_PART_MAX_BYTES = 10 * 1024 * 1024
-_HTML_LIKE = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|&(?:[a-zA-Z]+|#\d+);")
+# The tags of text pasted from a web page or Word's HTML: markup. Any other "<" is text
+# ("Contact : J. Dupont <dupont@ilo.org>", "<<Travail décent>>", "si a<b").
+_TAGS = (
+    r"a|abbr|b|big|blockquote|br|code|del|div|em|font|h[1-6]|hr|i|img|ins|li|o:p|ol|p|pre|s"
+    r"|script|small|span|strike|strong|style|sub|sup|table|tbody|td|tfoot|th|thead|tr|u|ul"
+)
+_TAG = re.compile(
+    rf"<\s*/?\s*(?:{_TAGS})(?:\s[^<>]*)?/?\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL
+)
+# A cell is HTML when it closes a tag, breaks a line or a paragraph as HTML does, or holds an
+# entity: "a<b et c>d" is not.
+_HTML_LIKE = re.compile(
+    rf"</\s*(?:{_TAGS})\s*>|<\s*(?:br|p|div|li|hr)\b[^<>]*>|<!--|&(?:[a-zA-Z]+|#\d+);",
+    re.IGNORECASE,
+)
 _BLOCK_END = re.compile(r"<\s*(?:br\s*/?|/p|/li|/div|/tr)\s*>", re.IGNORECASE)
+# How a cell style shows a number (`_SheetReader.number`).
+DAY, MONTH, MOMENT, PERCENT = "day", "month", "moment", "percent"
 _REFERENCE = re.compile(r"([A-Z]+)(\d+)")
 # A sheet's relationship id, as Excel writes it in its usual ("transitional") and its "Strict
 # Open XML" workbooks.
@@ -159,10 +176,10 @@ class _Archive:
             self.too_big(declared)
         epoch, parts = self.workbook(names)
         strings = self.shared_strings(names)
-        dates = self.date_styles(names)
+        styles = self.number_styles(names)
         sheets, rows, cells = [], [0], [0]
         for title, part, hidden in parts:
-            reader = _SheetReader(self, title, strings, dates, epoch, rows, cells)
+            reader = _SheetReader(self, title, strings, styles, epoch, rows, cells)
             if hidden:
                 reader.warn(_("this sheet is hidden in the workbook: it is read all the same."), 1)
             self.parse(part, reader.handle, {"c", "row", "mergeCell"})
@@ -298,13 +315,14 @@ class _Archive:
         self.parse("xl/sharedStrings.xml", end, {"si"})
         return strings
 
-    def date_styles(self, names):
-        """The indexes of the cell styles that show a number as a date."""
+    def number_styles(self, names):
+        """{index of a cell style: how it shows a number}, for the styles that show one as a
+        date (DAY; MONTH without its day, "juin-21"; MOMENT with its time) or a percentage."""
         if "xl/styles.xml" not in names:
-            return frozenset()
+            return {}
         styles = self.tree("xl/styles.xml")
         formats = dict(BUILTIN_FORMATS)
-        dates = set()
+        shown = {}
         for element in styles.iter():
             if _local(element.tag) == "numFmt":
                 formats[int(element.get("numFmtId", -1))] = element.get("formatCode", "")
@@ -312,19 +330,30 @@ class _Archive:
             if _local(container.tag) == "cellXfs":
                 for index, xf in enumerate(container):
                     code = formats.get(int(xf.get("numFmtId", 0)), "")
-                    if code and is_date_format(code):
-                        dates.add(index)
-        return frozenset(dates)
+                    if code and (how := _shown_as(code)):
+                        shown[index] = how
+        return shown
+
+
+def _shown_as(code):
+    """DAY, MONTH, MOMENT, PERCENT or None: how a number format shows a number."""
+    # Quoted text, escaped characters and [colours, locales, elapsed times] say nothing.
+    plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code).lower()
+    if is_date_format(code):
+        if "h" in plain or "s" in plain:
+            return MOMENT
+        return DAY if "d" in plain else MONTH
+    return PERCENT if "%" in plain else None
 
 
 class _SheetReader:
     """Turns the `row` elements of one sheet into rows of texts, as the parser ends them."""
 
-    def __init__(self, archive, title, strings, dates, epoch, rows, cells):
+    def __init__(self, archive, title, strings, styles, epoch, rows, cells):
         self.archive = archive
         self.title = title
         self.strings = strings
-        self.dates = dates
+        self.styles = styles
         self.epoch = epoch
         self.counted_rows = rows  # shared by every sheet: [count]
         self.counted_cells = cells
@@ -458,17 +487,23 @@ class _SheetReader:
         return cell_text(text)
 
     def number(self, value, style, row, column):
+        """A number as its cell shows it: a date as YYYY-MM-DD (with its time only if the
+        cell shows it), a month as MM/YYYY, a percentage as "75%"."""
         try:
             number = float(value)
         except ValueError:
             message = _("the cell's number “%(value)s” cannot be read.")
             self.refuse(message % {"value": value}, row, column)
-        if style is not None and style.isdigit() and int(style) in self.dates:
+        shown = self.styles.get(int(style)) if style is not None and style.isdigit() else None
+        if shown in (DAY, MONTH, MOMENT):
             day = from_excel(number, self.epoch)
-            if isinstance(day, datetime) and day.time() == time.min:
+            if isinstance(day, datetime) and (shown != MOMENT or day.time() == time.min):
                 day = day.date()
             if isinstance(day, date | datetime):
-                return day.isoformat()
+                return f"{day:%m/%Y}" if shown == MONTH else day.isoformat()
+        if shown == PERCENT:
+            percent = f"{Decimal(value) * 100:f}"
+            return (percent.rstrip("0").rstrip(".") if "." in percent else percent) + "%"
         return str(int(number)) if number.is_integer() else value
 
 
@@ -522,6 +557,16 @@ def cell_text(text: str) -> str:
 
 
 def plain_text(text: str) -> str:
-    """Strip markup but <sup>, keeping block ends as line breaks; entities become characters."""
+    """Strip markup but <sup>, keeping block ends as line breaks; entities become characters.
+    A "<" or ">" that is no tag stays as it is."""
+    pieces, position = [], 0
+    for tag in _TAG.finditer(text):
+        pieces += [_text_brackets(text[position : tag.start()]), tag.group()]
+        position = tag.end()
+    text = "".join([*pieces, _text_brackets(text[position:])])
     kept = nh3.clean(_BLOCK_END.sub("\n", text), tags={"sup"}, attributes={})
     return html.unescape(kept)
+
+
+def _text_brackets(text):
+    return text.replace("<", "&lt;").replace(">", "&gt;")
