@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import policy, services
 from .forms import BatchClearForm, ReturnForm, StatusUpdateForm
 from .http import form_action
-from .models import Plan, StatusUpdate
+from .models import Clearance, Plan, StatusUpdate
 from .views import saved_message
 
 UPDATES_PER_PAGE = 100
@@ -24,10 +24,15 @@ UPDATES_PER_PAGE = 100
 @login_required
 @require_http_methods(["GET", "POST"])
 def draft_edit(request, update_id):
-    draft = policy.draft_of_author(request.user, update_id)
+    # Found even when submitted meanwhile (another tab, a double click): the service then
+    # says it is no longer a draft, and the words sent stay in the form.
+    draft = policy.update_of_author(request.user, update_id)
     line = _line_of(draft, request.user)
     kwargs = {"may_report_on_question": policy.can_update_question(request.user, line.question)}
     conflict = None
+    if request.method == "GET" and draft.clearance != Clearance.DRAFT:
+        messages.info(request, _("This update is no longer a draft: it cannot be changed."))
+        return redirect("line_detail", line_id=line.pk)
     if request.method == "GET":
         seen = policy.updates_seen_on_line(
             request.user, line, StatusUpdate.objects.about_line(line)

@@ -91,7 +91,7 @@ class StatusUpdateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
         max_length=MAX_TEXT_LENGTH,
-        help_text=_("Plain text; blank lines separate paragraphs."),
+        help_text=_("Plain text; blank lines separate paragraphs; at most 20,000 characters."),
     )
     about = forms.ChoiceField(label=_("This update is about"), widget=forms.RadioSelect)
     seen_update = forms.IntegerField(required=False, widget=forms.HiddenInput)

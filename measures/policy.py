@@ -168,15 +168,6 @@ def update_to_review(user, update_id):
     return get_object_or_404(updates.select_related("action_line", "question"), pk=update_id)
 
 
-def draft_of_author(user, update_id):
-    """A draft is its author's alone: 404 for anyone else, as if it did not exist."""
-    require(can_read_plans(user))
-    drafts = StatusUpdate.objects.filter(clearance=Clearance.DRAFT, author=user)
-    return get_object_or_404(
-        drafts.select_related("action_line__question__part__plan", "question"), pk=update_id
-    )
-
-
 def update_of_author(user, update_id):
     """An update by `user`, a draft or no longer one (submitted from another tab, or by a
     double click: the service says so); 404 for anyone else's."""

@@ -78,7 +78,7 @@ def status_update_create(
 def status_update_edit(
     *, update, line, as_of, category, narrative, about_question, seen_update_id, submit=False
 ):
-    """Change a draft, its author's alone (`policy.draft_of_author`); submit it if `submit`.
+    """Change a draft, its author's alone (`policy.update_of_author`); submit it if `submit`.
 
     The conflict rule is the one of `status_update_create`; a draft already submitted by the
     same form sent twice is returned as it is.

@@ -30,10 +30,17 @@ def is_list_item(text: str) -> bool:
 class CleanTextField(forms.CharField):
     """A text field whose value is cleaned before its length is checked.
 
-    Browsers send a textarea's line breaks as CRLF: stored as plain newlines, so that the
-    limit counts characters as the browser's `maxlength` does.
+    Browsers send a textarea's line breaks as CRLF: stored as plain newlines, so that a line
+    break counts once, as the person sees it.
     """
 
     def to_python(self, value):
         value = super().to_python(value)
         return clean_text(value).replace("\r\n", "\n") if value else value
+
+    def widget_attrs(self, widget):
+        # No `maxlength`: a browser cuts a longer paste there without a word (and counts an
+        # emoji twice). The form's message says how long the text is, and keeps all of it.
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs

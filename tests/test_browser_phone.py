@@ -1,12 +1,14 @@
 """On a 390 px phone: the pages with tables never scroll sideways, and the line page puts its
 status form before the question's long context."""
 
+import datetime
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from measures.models import ActionLine, Plan
+from tests.factories import make_update
 from tests.plan_workbooks import import_fixture
 
 # Layout: the pages' queries are the same as in the tests that run on both databases.
@@ -84,3 +86,13 @@ def test_a_new_api_token_wraps_on_the_phone(phone, monkeypatch):
     expect(secret).to_be_visible()
     assert page_width(phone) <= PHONE["width"]
     assert secret.evaluate("el => el.getBoundingClientRect().right") <= PHONE["width"]
+
+
+def test_a_long_url_or_word_pasted_in_a_narrative_wraps_on_every_page(phone, gb279):
+    line = ActionLine.objects.filter(question__part__plan=gb279).in_print_order().first()
+    url = "https://www.ilo.org/" + "documents/" * 50
+    make_update(line, datetime.date(2000, 8, 31), narrative=f"Voir {url}\n{'x' * 400}")
+    for address in [f"/lines/{line.pk}/", f"/plans/{gb279.pk}/?as_of=2000-08-31"]:
+        phone.goto(address)
+        expect(phone.get_by_text("https://www.ilo.org/").first).to_be_visible()
+        assert page_width(phone) <= PHONE["width"], address

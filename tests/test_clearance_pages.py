@@ -59,7 +59,7 @@ def test_a_draft_is_edited_then_submitted_from_its_page(frozen_today, client, li
     draft.refresh_from_db()
     assert (draft.narrative, draft.clearance) == ("Version revue", Clearance.SUBMITTED)
     assert "Awaiting clearance" in page
-    assert client.get(f"/updates/{draft.pk}/edit/").status_code == 404
+    assert client.get(f"/updates/{draft.pk}/edit/").url == f"/lines/{line.pk}/"  # no draft now
 
 
 def test_a_returned_update_shows_the_comment_to_its_author(
@@ -157,6 +157,25 @@ def test_a_draft_submitted_twice_or_deleted_once_submitted_is_said(
     page = client.post(f"/updates/{draft.pk}/delete/", follow=True).content.decode()
     assert "This update is no longer a draft: it cannot be deleted." in page
     assert StatusUpdate.objects.get().clearance == Clearance.SUBMITTED
+
+
+def test_a_draft_edited_after_it_was_submitted_from_another_tab_keeps_the_text(
+    frozen_today, client, line, staff_user
+):
+    client.force_login(staff_user)
+    post_status(client, line, "Premier jet", save_draft="1")
+    draft = StatusUpdate.objects.get()
+    client.post(f"/updates/{draft.pk}/submit/")  # from the line page, in another tab
+    data = {"as_of": AUG_31.isoformat(), "category": "in_progress", "about": "line"}
+    data |= {"narrative": "Deuxième jet, plus long", "seen_update": "", "save_draft": "1"}
+    response = client.post(f"/updates/{draft.pk}/edit/", data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This update is no longer a draft: it cannot be changed." in page
+    assert "Deuxième jet, plus long" in page
+    assert StatusUpdate.objects.get().narrative == "Premier jet"
+    page = client.get(f"/updates/{draft.pk}/edit/", follow=True).content.decode()
+    assert "This update is no longer a draft: it cannot be changed." in page
 
 
 def test_someone_elses_draft_stays_not_found_for_reviewers(

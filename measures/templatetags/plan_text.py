@@ -10,14 +10,16 @@ from django.utils.safestring import mark_safe
 
 register = template.Library()
 
-_ESCAPED_SUP = re.compile(r"&lt;(/?)sup&gt;")
+# A superscript is a pair of tags on one line; a tag alone stays text, as the Word annex shows it
+# (reports/docx.py), and does not raise the rest of the text.
+_ESCAPED_SUP = re.compile(r"&lt;sup&gt;(.*?)&lt;/sup&gt;")
 # Characters nh3 would rewrite in plain text (besides & < >, which `html.escape` does too).
 _REWRITTEN = re.compile("[<\r\x00\xa0]")
 
 
 @register.filter
 def plan_text(text):
-    """`text` escaped, its <sup> and </sup> kept as tags (balanced by nh3)."""
+    """`text` escaped, its <sup>…</sup> pairs kept as tags."""
     return mark_safe(plan_html(text))  # noqa: S308 - escaped by plan_html
 
 
@@ -29,5 +31,5 @@ def plan_html(text):
         # No tag to keep: the same as nh3's output, at a fraction of its cost (list pages
         # show hundreds of lines).
         return html.escape(text, quote=False)
-    kept = _ESCAPED_SUP.sub(r"<\1sup>", escape(text))
+    kept = _ESCAPED_SUP.sub(r"<sup>\1</sup>", escape(text))
     return nh3.clean(kept, tags={"sup"}, attributes={})
