@@ -138,6 +138,8 @@ def preview(request, model_admin, token):
     require(can_import_plans(request.user))
     stored = request.session.get(SESSION_KEY, {}).get(token)
     path = UPLOAD_DIR / f"{token}.xlsx"
+    if stored is not None and confirmed(token).is_file():
+        return _confirmed_already(request, token, stored)
     if stored is None or not path.is_file():
         raise Http404(_("This upload is no longer available: upload the file again."))
     if request.method == "POST":
@@ -166,8 +168,18 @@ def preview(request, model_admin, token):
     return render(request, "admin/measures/plan/import_preview.html", context)
 
 
+def confirmed(token):
+    """Where a confirmed upload waits for its import: renamed, so that it is confirmed once."""
+    return UPLOAD_DIR / f"{token}.confirmed.xlsx"
+
+
 def _confirm(request, token, stored, path):
     """Import the previewed bytes; a large file goes to the task worker."""
+    try:
+        # The claim: of two confirmations at once (a double click), one renames the file.
+        path = path.rename(confirmed(token))
+    except FileNotFoundError:
+        return _confirmed_already(request, token, stored)
     request.session[SESSION_KEY].pop(token, None)
     request.session.modified = True
     delete_missing = bool(request.POST.get("delete_missing"))
@@ -210,6 +222,15 @@ def _confirm(request, token, stored, path):
     return redirect("admin:measures_plan_change", changes.plan.pk)
 
 
+def _confirmed_already(request, token, stored):
+    """A second confirmation (a double click, another tab): it leaves the session alone, where
+    the first one keeps the import's progress."""
+    messages.info(request, _("This import was confirmed already: it runs once."))
+    if stored.get("rows", 0) > BACKGROUND_ROWS:
+        return redirect("admin:measures_plan_import_progress", token=token)
+    return redirect("admin:measures_plan_changelist")
+
+
 def _read(path, stored):
     given = stored.get("date")
     return read_plan(
@@ -230,7 +251,7 @@ def import_progress(request, model_admin, token):
         result = None
     if result is None:
         raise Http404(_("This import is not known to your session."))
-    if recover_stalled(result, UPLOAD_DIR / f"{token}.xlsx"):
+    if recover_stalled(result, confirmed(token)):
         result.refresh()
     context = _context(
         request, model_admin, title=_("Import a plan: progress"), job=job, result=result
@@ -249,7 +270,7 @@ def import_progress(request, model_admin, token):
     elif result.status == TaskResultStatus.FAILED:
         context.update(state="failed", lost=result.errors[-1].traceback == WORKER_LOST)
     else:
-        step, stage = read_progress(UPLOAD_DIR / f"{token}.xlsx")
+        step, stage = read_progress(confirmed(token))
         context.update(state="running" if step else "queued", step=step, stage=stage, steps=STEPS)
     return render(request, "admin/measures/plan/import_progress.html", context)
 
@@ -275,11 +296,11 @@ def remove_old_uploads():
     """Delete uploads (and their progress files) left for longer than UPLOAD_LIFETIME, by a
     preview never confirmed or a worker that died, but none an import still waits for."""
     too_old = time.time() - UPLOAD_LIFETIME
-    in_use = uploads_in_use()
+    in_use = {upload.name.split(".")[0] for upload in uploads_in_use()}  # their tokens
     removed = 0
     for old in UPLOAD_DIR.glob("*") if UPLOAD_DIR.is_dir() else ():
-        upload = UPLOAD_DIR / f"{old.name.split('.')[0]}.xlsx"  # token.progress.json too
-        if old.stat().st_mtime < too_old and upload not in in_use:
+        # token.xlsx, token.confirmed.xlsx, token.confirmed.progress.json…
+        if old.stat().st_mtime < too_old and old.name.split(".")[0] not in in_use:
             old.unlink(missing_ok=True)
             removed += 1
     return removed

@@ -161,7 +161,7 @@ def test_an_import_whose_worker_is_killed_fails_with_a_message_and_leaves_no_upl
     client.get(preview_url)
     progress_url = client.post(preview_url)["Location"]
     token = progress_url.rstrip("/").split("/")[-2]
-    stored = UPLOAD_DIR / f"{token}.xlsx"
+    stored = UPLOAD_DIR / f"{token}.confirmed.xlsx"
     assert stored.exists()
 
     kill_when(worker(), lambda: "Step " in client.get(progress_url).content.decode())

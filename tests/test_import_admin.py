@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
-from measures.admin_import import UPLOAD_DIR
+from measures.admin_import import SESSION_KEY, UPLOAD_DIR
 from measures.importing.sync import STAGES
 from measures.models import ActionLine, Plan
 from tests.plan_workbooks import PART_I, ROWS, make_workbook, upload
@@ -160,6 +160,49 @@ def test_large_files_are_imported_by_the_task_worker_with_a_progress_page(
     assert reverse("admin:measures_plan_change", args=[plan.pk]) in page
     assert '<th scope="row">Action lines</th><td>2</td>' in page
     assert ActionLine.objects.count() == 2
+
+
+def test_a_second_confirmation_during_the_import_imports_nothing_more(
+    admin_client, client, monkeypatch
+):
+    """A double click: the second request comes while the first is importing."""
+    import measures.admin_import
+
+    preview_url = upload(admin_client, make_workbook(("Annexe", ROWS)))["Location"]
+    admin_client.get(preview_url)
+    client.cookies = admin_client.cookies  # the same browser
+    second = []
+    first_import = measures.admin_import.import_recorded
+
+    def importing(*args, **kwargs):
+        second.append(client.post(preview_url, follow=True).content.decode())
+        return first_import(*args, **kwargs)
+
+    monkeypatch.setattr("measures.admin_import.import_recorded", importing)
+    admin_client.post(preview_url)
+    assert "This import was confirmed already: it runs once." in second[0]
+    assert Plan.objects.count() == 1 and ActionLine.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_confirmation_of_a_background_import_shows_the_first_ones_progress(
+    admin_client, monkeypatch
+):
+    """A double click: the second request read the session before the first saved it."""
+    monkeypatch.setattr("measures.admin_import.BACKGROUND_ROWS", 2)
+    preview_url = upload(admin_client, make_workbook(("Annexe", ROWS)))["Location"]
+    admin_client.get(preview_url)
+    as_read_by_the_second = dict(admin_client.session[SESSION_KEY])
+    first = admin_client.post(preview_url)["Location"]
+    session = admin_client.session
+    session[SESSION_KEY] = as_read_by_the_second
+    session.save()
+    second = admin_client.post(preview_url, follow=True)
+    assert "This import was confirmed already: it runs once." in second.content.decode()
+    assert second.redirect_chain[0][0] == first
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert Plan.objects.count() == 1 and ActionLine.objects.count() == 2
+    assert "has been imported." in admin_client.get(first).content.decode()
 
 
 @pytest.mark.django_db(transaction=True)
