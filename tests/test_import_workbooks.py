@@ -672,3 +672,16 @@ def test_a_units_cell_on_each_row_speaks_for_its_row_only():
     first, second = read(("A", rows, False)).parts[0].questions
     assert [line.units for line in first.lines] == [("PARDEV",), ("PARDEV",), ("PROGRAM",)]
     assert [line.units for line in second.lines] == [("PARDEV",), ("PARDEV",)]
+
+
+@pytest.mark.parametrize("newer_first", [False, True])
+def test_of_two_status_columns_the_later_one_is_imported(newer_first):
+    older = ["Etat des travaux au 31 août 2000", "Commencé"]
+    newer = ["Etat des travaux au 31 mars 2001", "Achevé"]
+    first, second = (newer, older) if newer_first else (older, newer)
+    header = [*HEADER_FR[:3], first[0], second[0]]
+    rows = [["GB.904/TC/1"], header, PART_I, ["1 a) Q", "- l", "2001", first[1], second[1]]]
+    plan = read(("A", rows, False))
+    line = plan.parts[0].questions[0].lines[0]
+    assert (line.status, str(line.as_of)) == ("Achevé", "2001-03-31")
+    assert [problem.message for problem in plan.ignored_columns] == [older[0]]

@@ -118,11 +118,22 @@ def column_kind(text: str):
 def find_header(row_number: int, cells: dict[int, str]) -> Header | None:
     """The header if this row is one: it names at least the question and the lines columns.
 
-    Other titles it does not know are columns to ignore; a title given twice is read once.
+    Other titles it does not know are columns to ignore; a title given twice is read once,
+    but of two status columns the one of the later date (the other is listed as not imported).
     """
     columns, ignored, languages, layouts = {}, {}, [], {}
     for column, text in sorted(cells.items()):
         found = column_kind(text)
+        if (
+            found
+            and found[0] == STATUS
+            and STATUS in columns
+            and _newer(text, cells[columns[STATUS]])
+        ):
+            # Status columns of two dates, the newest last or first: the newest is the status.
+            ignored[columns[STATUS]] = cells[columns[STATUS]]
+            columns[STATUS] = column
+            continue
         if found is None or found[0] in columns:
             ignored[column] = text
             continue
@@ -146,6 +157,10 @@ def find_header(row_number: int, cells: dict[int, str]) -> Header | None:
         titles=frozenset(folded_title(text) for text in cells.values()),
         ignored=ignored,
     )
+
+
+def _newer(title, other):
+    return (status_date(title) or date.min) > (status_date(other) or date.min)
 
 
 def status_date(title: str) -> date | None:
