@@ -685,3 +685,34 @@ def test_of_two_status_columns_the_later_one_is_imported(newer_first):
     line = plan.parts[0].questions[0].lines[0]
     assert (line.status, str(line.as_of)) == ("Achevé", "2001-03-31")
     assert [problem.message for problem in plan.ignored_columns] == [older[0]]
+
+
+GB341_HEADER = ["Mesure proposée", "Réalisations attendues", "Échéance"]
+
+
+def test_a_deliverable_with_its_own_list_stays_one_line_among_the_rows():
+    """One deliverable a row (GB.341): a row holding a list keeps it, the others stay lines."""
+    rows = [
+        ["GB.341/POL/4 – Plan"],
+        GB341_HEADER,
+        ["Objectif prioritaire 1 – Services"],
+        ["1.1 Répondre", "Des outils d'orientation actualisés sont élaborés.", "2021-2023"],
+        ["", "Les méthodes sont perfectionnées:\n- avec Turin;\n- avec les mandants.", "2021-2025"],
+        ["", "Un rapport est présenté au Conseil.", "Mars 2022"],
+    ]
+    question = read(("A", rows, False)).parts[0].questions[0]
+    assert [(line.text[:20], line.deadline.due) for line in question.lines] == [
+        ("Des outils d'orienta", datetime.date(2023, 12, 31)),
+        ("Les méthodes sont pe", datetime.date(2025, 12, 31)),
+        ("Un rapport est prése", datetime.date(2022, 3, 31)),
+    ]
+    assert question.lines[1].text.endswith("- avec les mandants.")
+    assert question.context == ""
+
+
+def test_a_row_of_context_above_rows_of_bullets_stays_the_context():
+    rows = [PART_I, ["1 a) Q", "Le Conseil a demandé :", "2001"], ["", "- ligne un", "2002"]]
+    rows.append(["", "- ligne deux", "2003"])
+    question = read(("Annexe", rows)).parts[0].questions[0]
+    assert question.context == "Le Conseil a demandé :"
+    assert [line.text for line in question.lines] == ["- ligne un", "- ligne deux"]

@@ -35,6 +35,7 @@ from .headers import (
     without_footnotes,
 )
 from .layouts import DEFAULT, LAYOUTS
+from .layouts.gb341 import LAYOUT as ONE_LINE_A_ROW_LAYOUT
 from .parsed import OutputLink, ParsedLine, ParsedPart, ParsedPlan, ParsedQuestion
 from .workbook import ImportRefused, Problem, read_workbook
 
@@ -470,13 +471,22 @@ class _Reader:
     def read_lines(self, question, rows):
         """Bullet paragraphs are lines, every other paragraph the context (but one going on
         with the item above it); without bullets, numbered paragraphs ("1.", "a)") are the
-        lines; else a row a line."""
+        lines; else a row a line. Where the rows are the lines (`_rows_are_lines`), a row of
+        items only gives a line each, and any other row is one line, its items with it."""
         paragraphs = [(row, text) for row in rows for text in row.cells.get(LINES, [])]
         is_item = next(
             (test for test in (is_bullet, is_numbered) if any(test(t) for _r, t in paragraphs)),
             None,
         )
-        if is_item:
+        if is_item and _rows_are_lines(rows, is_item):
+            lines, context = [], []
+            for row in rows:
+                texts = row.cells.get(LINES, [])
+                if texts and all(map(is_item, texts)):
+                    lines += [(row, [text]) for text in texts]
+                elif texts:
+                    lines.append((row, texts))
+        elif is_item:
             lines, context = [], []
             for row, text in paragraphs:
                 if is_item(text):
@@ -598,6 +608,19 @@ class _Reader:
         if kind == STATUS:
             line.as_of = row.header.as_of
             self.check_status_length(text, row)
+
+
+def _rows_are_lines(rows, is_item):
+    """Whether each row of a question is a line (with the list it may hold) rather than
+    paragraphs of one text: in a layout of one deliverable a row (GB.341), or where a row
+    without any item follows one with items (a row of context can only come first)."""
+    if rows[0].header.layout == ONE_LINE_A_ROW_LAYOUT.name:
+        return True
+    written = [row.cells[LINES] for row in rows if row.cells.get(LINES)]
+    if len(written) < 2:
+        return False
+    first = next(n for n, texts in enumerate(written) if any(map(is_item, texts)))
+    return any(not any(map(is_item, texts)) for texts in written[first + 1 :])
 
 
 def _continues(item, text):
