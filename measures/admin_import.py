@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from measures.audit import import_recorded
 from measures.forms import validate_report_date
+from measures.heartbeat import WORKER_LOST_ERROR
 from measures.importing import (
     ImportRefused,
     compare_plan,
@@ -37,7 +38,6 @@ from measures.importing.layouts import get_layout
 from measures.importing.summary import kind_label
 from measures.importing.tasks import (
     STEPS,
-    WORKER_LOST,
     import_stored_workbook,
     read_progress,
     recover_stalled,
@@ -268,7 +268,8 @@ def import_progress(request, model_admin, token):
                 counts=_labelled(outcome["counts"]),
             )
     elif result.status == TaskResultStatus.FAILED:
-        context.update(state="failed", lost=result.errors[-1].traceback == WORKER_LOST)
+        lost = result.errors[-1].exception_class_path == WORKER_LOST_ERROR
+        context.update(state="failed", lost=lost)
     else:
         step, stage = read_progress(confirmed(token))
         context.update(state="running" if step else "queued", step=step, stage=stage, steps=STEPS)

@@ -24,6 +24,10 @@ class WorkerLost(Exception):
     """What a task that lost its worker is recorded as having failed with."""
 
 
+# How the queue names it, as it names any exception a task raised.
+WORKER_LOST_ERROR = f"{WorkerLost.__module__}.{WorkerLost.__qualname__}"
+
+
 def lease():
     return datetime.timedelta(seconds=settings.TASK_LEASE_SECONDS)
 
@@ -66,6 +70,6 @@ def fail_lost_task(task_id, message):
     DBTaskResult.objects.filter(id=task_id, status=TaskResultStatus.RUNNING).update(
         status=TaskResultStatus.FAILED,
         finished_at=timezone.now(),
-        exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
+        exception_class_path=WORKER_LOST_ERROR,
         traceback=message,
     )

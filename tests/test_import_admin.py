@@ -1,13 +1,21 @@
 """The admin import: upload → preview (nothing written) → confirm; administrators only."""
 
+import datetime
 import re
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.tasks import TaskResultStatus
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from measures.admin_import import SESSION_KEY, UPLOAD_DIR
+from measures.audit import import_recorded
+from measures.heartbeat import fail_lost_task
+from measures.importing import read_plan, tasks
 from measures.importing.sync import STAGES
 from measures.models import ActionLine, Plan
 from tests.plan_workbooks import PART_I, ROWS, make_workbook, upload
@@ -231,6 +239,52 @@ def test_progress_page_shows_each_stage_while_the_worker_runs(admin_client, monk
     page = admin_client.get(progress_url).content.decode()
     assert "The import failed; nothing was written." in page
     assert not Plan.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_declared_lost_while_its_worker_stalled_writes_nothing(
+    admin_client, monkeypatch
+):
+    """The worker stalls for a whole lease (a frozen VM), the page declares the import lost,
+    then the worker goes on: its transaction must not commit."""
+    monkeypatch.setattr("measures.admin_import.BACKGROUND_ROWS", 2)
+    preview_url = upload(admin_client, make_workbook(("Annexe", ROWS)))["Location"]
+    admin_client.get(preview_url)
+    progress_url = admin_client.post(preview_url)["Location"]
+    first_import = tasks.import_recorded
+
+    def stalled_then_declared_lost(*args, **kwargs):
+        changes = first_import(*args, **kwargs)
+        task = DBTaskResult.objects.get(status=TaskResultStatus.RUNNING)
+        fail_lost_task(task.pk, tasks.WORKER_LOST)
+        return changes
+
+    monkeypatch.setattr(tasks, "import_recorded", stalled_then_declared_lost)
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert not Plan.objects.exists()
+    page = admin_client.get(progress_url).content.decode()
+    assert "The task worker stopped during the import" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_whose_worker_died_after_its_commit_is_shown_as_imported(
+    admin_client, monkeypatch, settings
+):
+    """Killed between the import's commit and the queue's record of it: the plan is there, and
+    the page says so (not "nothing was written")."""
+    monkeypatch.setattr("measures.admin_import.BACKGROUND_ROWS", 2)
+    preview_url = upload(admin_client, make_workbook(("Annexe", ROWS)))["Location"]
+    admin_client.get(preview_url)
+    progress_url = admin_client.post(preview_url)["Location"]
+    task = DBTaskResult.objects.get()
+    stored = Path(task.args_kwargs["args"][0])
+    started = timezone.now() - datetime.timedelta(seconds=settings.TASK_LEASE_SECONDS + 5)
+    DBTaskResult.objects.filter(pk=task.pk).update(status="RUNNING", started_at=started)
+    content = stored.read_bytes()  # what the worker read, then imported and committed
+    import_recorded(read_plan(content, "plan.xlsx"), content)
+    page = admin_client.get(progress_url).content.decode()
+    assert "GB.900/TC/1 has been imported." in page
+    assert Plan.objects.count() == 1 and not stored.exists()
 
 
 @pytest.mark.django_db(transaction=True)

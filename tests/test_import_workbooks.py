@@ -697,13 +697,13 @@ def test_a_deliverable_with_its_own_list_stays_one_line_among_the_rows():
         GB341_HEADER,
         ["Objectif prioritaire 1 – Services"],
         ["1.1 Répondre", "Des outils d'orientation actualisés sont élaborés.", "2021-2023"],
-        ["", "Les méthodes sont perfectionnées:\n- avec Turin;\n- avec les mandants.", "2021-2025"],
+        ["", "Les méthodes sont améliorées:\n- avec Turin;\n- avec les mandants.", "2021-2025"],
         ["", "Un rapport est présenté au Conseil.", "Mars 2022"],
     ]
     question = read(("A", rows, False)).parts[0].questions[0]
     assert [(line.text[:20], line.deadline.due) for line in question.lines] == [
         ("Des outils d'orienta", datetime.date(2023, 12, 31)),
-        ("Les méthodes sont pe", datetime.date(2025, 12, 31)),
+        ("Les méthodes sont am", datetime.date(2025, 12, 31)),
         ("Un rapport est prése", datetime.date(2022, 3, 31)),
     ]
     assert question.lines[1].text.endswith("- avec les mandants.")

@@ -6,18 +6,21 @@ the running import touches that file as its heartbeat (measures.heartbeat).
 """
 
 import datetime
+import hashlib
 import json
 from datetime import date
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.tasks import TaskResultStatus, task
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 from django_tasks_db.models import DBTaskResult
 
 from measures.audit import import_recorded
-from measures.heartbeat import fail_lost_task, heartbeat, stale_before
+from measures.heartbeat import WorkerLost, fail_lost_task, heartbeat, stale_before
+from measures.models import ImportBatch
 
 from .reader import read_plan
 from .sync import STAGES
@@ -41,9 +44,17 @@ def read_progress(upload: Path):
     return state["step"], state["stage"]
 
 
-@task()
+@task(takes_context=True)
 def import_stored_workbook(
-    path, filename, symbol, delete_missing, language, plan_date=None, user_id=None, previewed=None
+    context,
+    path,
+    filename,
+    symbol,
+    delete_missing,
+    language,
+    plan_date=None,
+    user_id=None,
+    previewed=None,
 ):
     """Import the stored upload at `path` in one transaction, then delete the upload.
 
@@ -72,14 +83,16 @@ def import_stored_workbook(
                 date.fromisoformat(plan_date) if plan_date else None,
             )
             user = get_user_model().objects.filter(pk=user_id).first()
-            changes = import_recorded(
-                parsed,
-                content,
-                user=user,
-                delete_missing=delete_missing,
-                progress=progress,
-                previewed=previewed,
-            )
+            with transaction.atomic():
+                changes = import_recorded(
+                    parsed,
+                    content,
+                    user=user,
+                    delete_missing=delete_missing,
+                    progress=progress,
+                    previewed=previewed,
+                )
+                _still_running(context.task_result.id)
         except ImportRefused as refused:
             problems = [{"where": p.where, "message": p.message} for p in refused.problems]
             return {"problems": problems}
@@ -89,11 +102,23 @@ def import_stored_workbook(
     return {"plan": changes.plan.pk, "symbol": parsed.symbol, "counts": counts}
 
 
-def recover_stalled(result, upload: Path):
-    """Fail the import `result` if its worker died; True if it had. Its upload is deleted.
+def _still_running(task_id):
+    """Inside the import's transaction, which commits only if the queue still has its task
+    running: the row stays locked until then. An import declared lost meanwhile (its worker
+    stalled for a whole lease, then went on) writes nothing."""
+    running = DBTaskResult.objects.select_for_update().filter(
+        id=task_id, status=TaskResultStatus.RUNNING
+    )
+    if not running.exists():
+        raise WorkerLost(WORKER_LOST)
 
-    The transaction died with the worker, so nothing was written. The import is not run again:
-    it was confirmed against a preview of the plan as it then was, which may have changed.
+
+def recover_stalled(result, upload: Path):
+    """Settle the import `result` if its worker died; True if it had. Its upload is deleted.
+
+    Killed before its commit, the import wrote nothing: it fails with a message, and is not
+    run again (it was confirmed against a preview of the plan as it then was). Killed between
+    its commit and the queue's record of it, it is recorded as done, from its batch.
     """
     if result.status != TaskResultStatus.RUNNING:
         return False
@@ -104,10 +129,31 @@ def recover_stalled(result, upload: Path):
         last_beat = result.started_at
     if last_beat >= stale_before():
         return False
-    fail_lost_task(result.id, WORKER_LOST)
+    with transaction.atomic():
+        # Waits for an import still committing (`_still_running` holds the row).
+        task = DBTaskResult.objects.select_for_update().filter(id=result.id).first()
+        if task is None or task.status != TaskResultStatus.RUNNING:
+            return False
+        batch = _committed_batch(upload, result.started_at)
+        if batch is None:
+            fail_lost_task(result.id, WORKER_LOST)
+        else:
+            task.set_successful(
+                {"plan": batch.plan_id, "symbol": batch.plan.symbol, "counts": batch.counts}
+            )
     upload.unlink(missing_ok=True)
     progress_path(upload).unlink(missing_ok=True)
     return True
+
+
+def _committed_batch(upload: Path, started_at):
+    """The batch an import of `upload` committed since `started_at`, or None."""
+    try:
+        digest = hashlib.sha256(upload.read_bytes()).hexdigest()
+    except OSError:
+        return None
+    batches = ImportBatch.objects.filter(sha256=digest, started_at__gte=started_at)
+    return batches.exclude(plan=None).select_related("plan").first()
 
 
 def recover_all_stalled():
