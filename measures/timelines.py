@@ -7,8 +7,9 @@ searched with a handful of regexes.
   range ("2021-2023", the biennium "2002-03"). A day or a month may be written in figures,
   day first ("31/08/2000", "15.03.2001", "09/2000"); month first only when it cannot be the
   day ("08/31/2000"); a number cited before a year ("Résolution n° 2/2001") is no month.
-  The deadline is the period's last day, or its first day after start phrasing ("début",
-  "démarrage en", "early", "from", "principios de"), so "Début janvier 2000" is 2000-01-01
+  The deadline is the period's last day, or its first day with start phrasing ("début",
+  "démarrage en", "à compter de", "early", "from", "principios de"; after the date, "onwards",
+  "et au-delà", "en adelante"), so "Début janvier 2000" is 2000-01-01
   and "Début 2000" is 2000-01-01.
 - Of several dates, the latest wins: it ends the work.
 - A year naming a budget ("programme et budget 2002-03", "P&B 2022-23") is a reference, used
@@ -215,9 +216,14 @@ _FILLER = r"(?:(?:en|in|of|the|de|du|del|la|le|el|los|an|annee|ano|year)\s+|[dl]
 _CONTEXT = 48
 
 _STARTS_HERE = re.compile(
-    r"\b(?:debut\w*|demarr\w*|commenc\w*|a partir|des|depuis|lancement"
+    r"\b(?:debut\w*|demarr\w*|commenc\w*|a partir|a compter|des|depuis|lancement"
     r"|start\w*|begin\w*|began|early|from|since"
     r"|principios|comienzos?|inicios?|desde)\s*" + _FILLER + "$"
+)
+# Start phrasing after the date: "2023 onwards", "2022 et au-delà", "2021 en adelante".
+_STARTS_BEFORE = re.compile(  # matched where the date ends
+    r"\s*(?:onwards?|and (?:beyond|after)|et (?:au-?dela|apres)"
+    r"|en adelante|y (?:siguientes|despues))\b"
 )
 _NAMES_BUDGET = re.compile(
     r"\b(?:programme et (?:de )?budget|program(?:me)? and budget|programa y presupuesto"
@@ -424,7 +430,8 @@ def _dates(text: str) -> list[tuple[int, date, bool]]:
             before = text[max(0, match.start() - _CONTEXT) : match.start()]
             if pattern is _NUMERIC_MONTH[0] and _CITED.search(before):
                 continue
-            due = bounds[0] if _STARTS_HERE.search(before) else bounds[1]
+            starts = _STARTS_HERE.search(before) or _STARTS_BEFORE.match(text, match.end())
+            due = bounds[0] if starts else bounds[1]
             found.append((match.start(), due, bool(_NAMES_BUDGET.search(before))))
             read.append(match.span())
         text = _blank_out(text, read)

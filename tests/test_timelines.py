@@ -240,6 +240,16 @@ NUMERIC = [
     ("06/2001-01/2001", DATED, date(2001, 12, 31)),  # backwards: only the year is sure
 ]
 
+# Start phrasing before or after the date: the period's first day.
+STARTS = [
+    ("À compter de 2022", DATED, date(2022, 1, 1)),
+    ("2023 onwards", DATED, date(2023, 1, 1)),
+    ("From mid-2021 and beyond", DATED, date(2021, 6, 30)),
+    ("2022 et au-delà", DATED, date(2022, 1, 1)),
+    ("De 2021 en adelante", DATED, date(2021, 1, 1)),
+    ("Fin 2023, puis au-delà", DATED, date(2023, 12, 31)),
+]
+
 OUT_OF_RANGE = [
     ("1989", UNREAD, None),
     ("2100", UNREAD, None),
@@ -247,7 +257,9 @@ OUT_OF_RANGE = [
     ("GB.341/POL/4", UNREAD, None),
 ]
 
-ALL_CASES = GB_279_TC_2 + GB_341_POL_4 + FRENCH + ENGLISH + SPANISH + NUMERIC + OUT_OF_RANGE
+ALL_CASES = (
+    GB_279_TC_2 + GB_341_POL_4 + FRENCH + ENGLISH + SPANISH + NUMERIC + STARTS + OUT_OF_RANGE
+)
 
 
 @pytest.mark.parametrize(("phrase", "kind", "due"), ALL_CASES)
