@@ -716,3 +716,14 @@ def test_a_row_of_context_above_rows_of_bullets_stays_the_context():
     question = read(("Annexe", rows)).parts[0].questions[0]
     assert question.context == "Le Conseil a demandé :"
     assert [line.text for line in question.lines] == ["- ligne un", "- ligne deux"]
+
+
+def test_a_note_under_the_table_is_no_line_and_is_named():
+    rows = [PART_I, ["1 a) Q", "- ligne un", "2001"], ["", "- ligne deux", "2002"]]
+    rows += [["", "Source : BIT, 2021"], ["", "* Estimation du Bureau"]]
+    plan = read(("Annexe", rows))
+    question = plan.parts[0].questions[0]
+    assert [line.text for line in question.lines] == ["- ligne un", "- ligne deux"]
+    assert question.context == ""
+    notes = [(w.row, w.message) for w in plan.warnings if "note" in w.message]
+    assert [message for _row, message in notes] == ["a note under the table: it was not read."] * 2

@@ -67,6 +67,8 @@ _OUTPUT = re.compile(
 )
 _FRAMEWORKS_ONLY = re.compile(rf"^(?:{_FRAMEWORK}[\s,]*(?:(?:et|and|y)\s+)?)+:?$")
 _BIENNIUM = re.compile(r"(\d{4})-(\d{2,4})")
+# A note under the table, alone on its row: "Source : BIT, 2021", "Note: …", "* Estimation".
+_NOTE = re.compile(r"(?:(?:sources?|notes?|nb|n\.b\.|nota|remarques?)\s*:|\*)")
 # "PARDEV; PROGRAM", "PARDEV, PROGRAM", "PARDEV et PROGRAM", "PARDEV & PROGRAM"…
 _UNIT_SEPARATORS = re.compile(r"[;,\n&+]+|\s+(?:et|and|y)\s+", re.IGNORECASE)
 
@@ -341,8 +343,14 @@ class _Reader:
         return all(folded_title(text) in header.titles for text in texts)
 
     def read_single_text(self, sheet, number, column, text):
-        """Part headings, output-group sentences and output items; False for anything else."""
+        """Part headings, output-group sentences and output items, and notes under the table;
+        False for anything else."""
         folded = fold(text)
+        if _NOTE.match(folded):
+            self.warnings.append(
+                self.problem(_("a note under the table: it was not read."), sheet, number, column)
+            )
+            return True
         part = _PART.match(folded)
         if part:
             self.start_part(part["number"].upper(), text)
