@@ -727,3 +727,19 @@ def test_a_note_under_the_table_is_no_line_and_is_named():
     assert question.context == ""
     notes = [(w.row, w.message) for w in plan.warnings if "note" in w.message]
     assert [message for _row, message in notes] == ["a note under the table: it was not read."] * 2
+
+
+@pytest.mark.parametrize(
+    ("title_rows", "title"),
+    [
+        ([["GB.279/TC/2 – Plan d'action"]], "Plan d'action"),
+        ([["Conseil d'administration – GB.279/TC/2 – Plan"]], "Conseil d'administration – Plan"),
+        # As on a paper's cover: the symbol alone in its cell, the title on a row below.
+        ([[None, None, None, "GB.279/TC/2"], ["Plan de mise en œuvre"]], "Plan de mise en œuvre"),
+        ([["GB.279/TC/2"]], "GB.279/TC/2"),  # nothing else to call it
+    ],
+)
+def test_the_plan_title_is_what_the_title_rows_say_besides_the_symbol(title_rows, title):
+    rows = [*title_rows, HEADER_FR, PART_I, ["1 a) Q", "- l", "2001"]]
+    plan = read(("A", rows, False))
+    assert (plan.symbol, plan.title) == ("GB.279/TC/2", title)

@@ -274,8 +274,15 @@ class _Reader:
                     )
                 )
             return self.given_symbol, self.given_symbol
-        title_text = next(text for text in self.title_texts if written.group() in text)
-        title = title_text.replace(written.group(), "", 1).strip(" –—-:\n") or written.group()
+        symbol = written.group()
+        at = next(n for n, text in enumerate(self.title_texts) if symbol in text)
+        # "Conseil d'administration – GB.279/TC/2 – Plan": what is around the symbol. A symbol
+        # alone in its cell, as on a paper's cover: the title row after it (else before it).
+        around = [piece.strip(" –—-:\n") for piece in self.title_texts[at].split(symbol, 1)]
+        others = [*self.title_texts[at + 1 :], *reversed(self.title_texts[:at])]
+        title = " – ".join(filter(None, around)) or next(
+            (text for text in others if not SYMBOL.search(text)), symbol
+        )
         if self.given_symbol and self.given_symbol != written.group():
             self.warnings.append(
                 self.problem(
