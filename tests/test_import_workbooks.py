@@ -630,6 +630,22 @@ def test_hidden_rows_and_sheets_are_read_with_a_warning_naming_them():
     ]
 
 
+
+def test_a_hidden_column_is_read_with_a_warning_naming_it():
+    book = Workbook()
+    sheet = book.active
+    for row in [["GB.905/TC/1 Plan"], HEADER_FR, PART_I, ["1 a) Q", "- vue", "2001", "Fait"]]:
+        sheet.append(row)
+    sheet.column_dimensions["D"].hidden = True
+    saved = io.BytesIO()
+    book.save(saved)
+    plan = read_plan(saved.getvalue(), "plan.xlsx")
+    assert plan.parts[0].questions[0].lines[0].status == "Fait"
+    assert [(w.row, w.column, w.message) for w in plan.warnings] == [
+        (2, 4, "this column is hidden in the workbook: it is read all the same.")
+    ]
+
+
 @pytest.mark.parametrize(
     "written",
     [

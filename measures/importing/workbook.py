@@ -182,7 +182,7 @@ class _Archive:
             reader = _SheetReader(self, title, strings, styles, epoch, rows, cells)
             if hidden:
                 reader.warn(_("this sheet is hidden in the workbook: it is read all the same."), 1)
-            self.parse(part, reader.handle, {"c", "row", "mergeCell"})
+            self.parse(part, reader.handle, {"col", "c", "row", "mergeCell"})
             sheets.append(Sheet(title, reader.rows, reader.warnings, reader.merged))
         if self.cell_problems:
             raise ImportRefused(self.cell_problems)
@@ -362,6 +362,7 @@ class _SheetReader:
         self.rows = []
         self.warnings = []
         self.merged = {}
+        self.hidden_columns = {}  # column -> None until a text in it is read, then warned
         self.row = self.column = 0
         self.texts = {}
 
@@ -373,8 +374,17 @@ class _SheetReader:
             self.read_cell(element)
         elif name == "row":
             self.end_row(element)
+        elif name == "col":
+            self.hide(element)
         else:
             self.merge(element.get("ref", ""))
+
+    def hide(self, column):
+        if column.get("hidden") in ("1", "true"):
+            first, last = int(column.get("min", 0)), int(column.get("max", 0))
+            # A hidden run to Excel's last column (16,384) is read up to the import's limit.
+            for number in range(first, min(last, settings.IMPORT_MAX_COLUMNS) + 1):
+                self.hidden_columns[number] = None
 
     def end_row(self, element):
         self.row = int(element.get("r") or self.row + 1)
@@ -422,6 +432,13 @@ class _SheetReader:
         if self.column > settings.IMPORT_MAX_COLUMNS:
             self.warn(_("this cell is far outside the table: it was not read."), row, self.column)
             return
+        if self.hidden_columns.get(self.column, False) is None:
+            self.hidden_columns[self.column] = row
+            self.warn(
+                _("this column is hidden in the workbook: it is read all the same."),
+                row,
+                self.column,
+            )
         self.texts[self.column] = text
 
     def merge(self, reference):
