@@ -630,7 +630,6 @@ def test_hidden_rows_and_sheets_are_read_with_a_warning_naming_them():
     ]
 
 
-
 def test_a_hidden_column_is_read_with_a_warning_naming_it():
     book = Workbook()
     sheet = book.active
@@ -759,3 +758,15 @@ def test_the_plan_title_is_what_the_title_rows_say_besides_the_symbol(title_rows
     rows = [*title_rows, HEADER_FR, PART_I, ["1 a) Q", "- l", "2001"]]
     plan = read(("A", rows, False))
     assert (plan.symbol, plan.title) == ("GB.279/TC/2", title)
+
+
+def test_an_empty_paragraph_keeps_the_paragraphs_beside_their_lines():
+    lines, timelines, statuses = "- l1\n- l2\n- l3", "fin 2001\n\nfin 2003", "Achevé\n\nEn cours"
+    rows = [PART_I, ["1 a) Q", lines, timelines, statuses]]
+    question = read(("Annexe", rows)).parts[0].questions[0]
+    assert [(line.timeline, line.status) for line in question.lines] == [
+        ("fin 2001", "Achevé"),
+        ("", ""),
+        ("fin 2003", "En cours"),
+    ]
+    assert (question.timeline, question.status) == ("", "")

@@ -82,6 +82,8 @@ class _Row:
     header: Header
     cells: dict[str, list[str]]
     spans: dict[str, int]  # kind -> last row of a cell merged down from this row
+    # kind -> (paragraphs with the empty ones, places of the others): `workbook.Sheet.gaps`
+    gaps: dict[str, tuple[int, tuple[int, ...]]]
 
 
 @bulk.paused_gc()
@@ -114,7 +116,7 @@ class _Reader:
         self.part = None
         self.sheet_has_part = False
         self.question = None
-        self.merged = {}
+        self.merged = self.gaps = {}
         # kind -> (row, paragraphs) of a cell merged down past its question's rows: it speaks
         # for the next question's rows it covers too.
         self.carried = {}
@@ -134,7 +136,7 @@ class _Reader:
             row_count += len(sheet.rows)
             self.warnings += sheet.warnings
             self.sheet_has_part = False
-            self.merged = sheet.merged
+            self.merged, self.gaps = sheet.merged, sheet.gaps
             header = None
             for number, cells in sheet.rows:
                 if header is None:
@@ -335,6 +337,11 @@ class _Reader:
                     kind: self.merged[(number, column)]
                     for kind, column in header.columns.items()
                     if (number, column) in self.merged
+                },
+                {
+                    kind: self.gaps[(number, column)]
+                    for kind, column in header.columns.items()
+                    if (number, column) in self.gaps
                 },
             )
         )
@@ -551,6 +558,10 @@ class _Reader:
                     for line in own:
                         self.set(line, kind, "\n".join(paragraphs), row)
                     continue
+            gaps = row.gaps.get(kind)
+            if gaps and gaps[0] == len(own) != len(paragraphs):
+                # "fin 2001\n\nfin 2003" beside three lines: the first's and the third's.
+                own = [own[place] for place in gaps[1]]
             if len(own) == len(paragraphs):
                 for line, text in zip(own, paragraphs, strict=True):
                     self.set(line, kind, text, row)

@@ -111,6 +111,10 @@ class Sheet:
     warnings: list[Problem] = field(default_factory=list)
     # (row, column) of the first cell of each merge spanning rows -> its last row.
     merged: dict[tuple[int, int], int] = field(default_factory=dict)
+    # (row, column) of a cell whose paragraphs have empty ones between them -> (how many
+    # paragraphs in all, the places of those it keeps): "fin 2001\n\nfin 2003" lines up with
+    # three lines, the second having none.
+    gaps: dict[tuple[int, int], tuple[int, tuple[int, ...]]] = field(default_factory=dict)
 
 
 def check_size(size: int, filename: str):
@@ -183,7 +187,7 @@ class _Archive:
             if hidden:
                 reader.warn(_("this sheet is hidden in the workbook: it is read all the same."), 1)
             self.parse(part, reader.handle, {"col", "c", "row", "mergeCell"})
-            sheets.append(Sheet(title, reader.rows, reader.warnings, reader.merged))
+            sheets.append(Sheet(title, reader.rows, reader.warnings, reader.merged, reader.gaps))
         if self.cell_problems:
             raise ImportRefused(self.cell_problems)
         return sheets
@@ -362,6 +366,7 @@ class _SheetReader:
         self.rows = []
         self.warnings = []
         self.merged = {}
+        self.gaps = {}
         self.hidden_columns = {}  # column -> None until a text in it is read, then warned
         self.row = self.column = 0
         self.texts = {}
@@ -413,7 +418,7 @@ class _SheetReader:
         self.archive.cell_problems.append(
             Problem(self.archive.filename, self.title, row, column, message)
         )
-        return ""
+        return []
 
     def read_cell(self, cell):
         reference = cell.get("r")
@@ -426,9 +431,13 @@ class _SheetReader:
                 % {"limit": self.max_cells},
                 row,
             )
-        text = self.cell_text(cell, row, self.column)
+        paragraphs = self.paragraphs(cell, row, self.column)
+        text = "\n".join(filter(None, paragraphs))
         if not text:
             return
+        if "" in paragraphs:
+            kept = tuple(n for n, paragraph in enumerate(paragraphs) if paragraph)
+            self.gaps[(row, self.column)] = (len(paragraphs), kept)
         if self.column > settings.IMPORT_MAX_COLUMNS:
             self.warn(_("this cell is far outside the table: it was not read."), row, self.column)
             return
@@ -447,7 +456,8 @@ class _SheetReader:
         if first and last and int(last[2]) > int(first[2]):
             self.merged[(int(first[2]), column_index_from_string(first[1]))] = int(last[2])
 
-    def cell_text(self, cell, row, column):
+    def paragraphs(self, cell, row, column):
+        """The cell's paragraphs (`cell_paragraphs`); none for a cell the import leaves out."""
         kind = cell.get("t", "n")
         value = formula = inline = None
         for child in cell:
@@ -476,7 +486,7 @@ class _SheetReader:
                 row,
                 column,
             )
-            return ""
+            return []
         if kind == "s":
             try:
                 text = self.strings[int(value)]
@@ -491,7 +501,7 @@ class _SheetReader:
         elif kind == "d":
             text = (value or "").removesuffix("T00:00:00")
         elif value is None:
-            return ""
+            return []
         else:
             text = self.number(value, cell.get("s"), row, column)
         if len(text) > CELL_MAX_CHARS:
@@ -501,7 +511,7 @@ class _SheetReader:
                 row,
                 column,
             )
-        return cell_text(text)
+        return cell_paragraphs(text)
 
     def number(self, value, style, row, column):
         """A number as its cell shows it: a date as YYYY-MM-DD (with its time only if the
@@ -565,12 +575,19 @@ def rich_text(element) -> str:
 def cell_text(text: str) -> str:
     """A cell's text as the plan keeps it: one paragraph a line, no empty paragraph, no markup
     but <sup>, no control character."""
+    return "\n".join(filter(None, cell_paragraphs(text)))
+
+
+def cell_paragraphs(text: str) -> list[str]:
+    """`cell_text`'s paragraphs, with the empty ones between them."""
     if text.isprintable() and "_x" not in text and "<" not in text and "&" not in text:
-        return text.strip()  # one paragraph, nothing to clean: most cells
+        return [text.strip()]  # one paragraph, nothing to clean: most cells
     text = excel_text(text.replace("\r\n", "\n").replace("\r", "\n"))
     if _HTML_LIKE.search(text):
         text = plain_text(text)
-    return "\n".join(stripped for line in text.split("\n") if (stripped := line.strip()))
+    paragraphs = [line.strip() for line in text.split("\n")]
+    kept = [n for n, paragraph in enumerate(paragraphs) if paragraph]
+    return paragraphs[kept[0] : kept[-1] + 1] if kept else []
 
 
 def plain_text(text: str) -> str:
