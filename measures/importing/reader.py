@@ -342,7 +342,9 @@ class _Reader:
                     kind: self.gaps[(number, column)]
                     for kind, column in header.columns.items()
                     if (number, column) in self.gaps
-                },
+                }
+                if self.gaps
+                else {},
             )
         )
 
@@ -351,8 +353,11 @@ class _Reader:
         texts = cells.values()
         if all(text in header.texts for text in texts):
             return True
-        # Folding is slow: only rows of short texts, as titles are, may be titles folded.
+        # Folding is slow: only rows of short texts starting with a letter, as titles are, may
+        # be titles folded (not a question's code, a bullet or a date).
         if len(cells) > len(header.texts) or max(map(len, texts)) > header.longest:
+            return False
+        if not all(text[:1].isalpha() for text in texts):
             return False
         return all(folded_title(text) in header.titles for text in texts)
 

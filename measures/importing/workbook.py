@@ -432,10 +432,13 @@ class _SheetReader:
                 row,
             )
         paragraphs = self.paragraphs(cell, row, self.column)
-        text = "\n".join(filter(None, paragraphs))
+        if len(paragraphs) < 2:  # most cells
+            text = paragraphs[0] if paragraphs else ""
+        else:
+            text = "\n".join(filter(None, paragraphs))
         if not text:
             return
-        if "" in paragraphs:
+        if len(paragraphs) > 2 and "" in paragraphs:
             kept = tuple(n for n, paragraph in enumerate(paragraphs) if paragraph)
             self.gaps[(row, self.column)] = (len(paragraphs), kept)
         if self.column > settings.IMPORT_MAX_COLUMNS:
