@@ -770,3 +770,61 @@ def test_an_empty_paragraph_keeps_the_paragraphs_beside_their_lines():
         ("fin 2003", "En cours"),
     ]
     assert (question.timeline, question.status) == ("", "")
+
+
+def test_a_row_that_only_looks_like_a_note_within_the_table_is_read_as_before():
+    rows = [PART_I, ["1 a) Question", "Contexte", "2001"], ["", "* Organiser un atelier"]]
+    rows += [["", "NB: le rapport sera publié"], ["1 b) Deux", "- c", "2002"]]
+    first, second = read(("Annexe", rows)).parts[0].questions
+    assert [line.text for line in first.lines] == [
+        "Contexte",
+        "* Organiser un atelier",
+        "NB: le rapport sera publié",
+    ]
+    assert [line.text for line in second.lines] == ["- c"]
+
+
+def test_html_pasted_from_word_is_plain_text_and_a_superscript_keeps_brackets_beside_it():
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    word_list = (
+        "<![if !supportLists]><span style='mso-list:Ignore'>-<span>&nbsp;</span></span>"
+        '<![endif]>Un <st1:place w:st="on">atelier</st1:place> à Genève</p>'
+    )
+    book = Workbook()
+    sheet = book.active
+    for row in [["GB.903/TC/1"], HEADER_FR, PART_I, ["1 a) Q", word_list, "2001"]]:
+        sheet.append(row)
+    sheet["B4"] = CellRichText(
+        "- La 87", TextBlock(InlineFont(vertAlign="superscript"), "e"), " session <CIT> & R&D"
+    )
+    sheet.append(["1 b) Q", word_list, "2002"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    first, second = read_plan(buffer.getvalue(), "word.xlsx").parts[0].questions
+    assert [line.text for line in first.lines] == ["- La 87<sup>e</sup> session <CIT> & R&D"]
+    assert [line.text for line in second.lines] == ["-\xa0Un atelier à Genève"]
+
+
+def test_a_row_of_context_above_the_items_stays_the_context_where_rows_are_lines():
+    rows = [PART_I, ["1. Question un", "Contexte général", "2001"], ["", "- ligne un"]]
+    rows += [["", "- ligne deux"], ["", "Autre activité"]]
+    question = read(("Annexe", rows)).parts[0].questions[0]
+    assert question.context == "Contexte général"
+    assert [line.text for line in question.lines] == [
+        "- ligne un",
+        "- ligne deux",
+        "Autre activité",
+    ]
+    deliverables = [
+        ["GB.341/POL/4 – Plan"],
+        GB341_HEADER,
+        ["Objectif prioritaire 1 – Services"],
+        ["1.1 Mesure", "Pour cela :", "2025"],
+        ["", "- un livrable", "2024"],
+        ["", "- un autre", "2025"],
+    ]
+    question = read(("A", deliverables, False)).parts[0].questions[0]
+    assert question.context == "Pour cela :"
+    assert [line.text for line in question.lines] == ["- un livrable", "- un autre"]

@@ -121,6 +121,7 @@ class _Reader:
         # for the next question's rows it covers too.
         self.carried = {}
         self.rows = []  # the current question's rows
+        self.notes = []  # (header, row, cells) of rows that are notes if nothing follows them
         self.group = None  # the questions of the current output group
         self.group_frameworks = []  # bienniums the group names once for all its items
         self.heading = None
@@ -147,6 +148,14 @@ class _Reader:
                         self.read_header(sheet.name, header)
                     continue
                 self.read_row(sheet.name, header, number, cells)
+            for _header, number, cells in self.notes:  # nothing came after them: notes
+                ((column, _text),) = cells.items()
+                self.warnings.append(
+                    self.problem(
+                        _("a note under the table: it was not read."), sheet.name, number, column
+                    )
+                )
+            self.notes = []
             if header is None and sheet.rows:
                 self.warnings.append(
                     self.problem(
@@ -303,6 +312,16 @@ class _Reader:
     # ---------------------------------------------------------------- row by row
 
     def read_row(self, sheet, header, number, cells):
+        if len(cells) == 1 and _NOTE.match(fold(next(iter(cells.values())))):
+            # "Source : BIT, 2021" under the table; within it, a row as any other.
+            self.notes.append((header, number, cells))
+            return
+        for noted in self.notes:
+            self.read_row_of_table(sheet, *noted)
+        self.notes = []
+        self.read_row_of_table(sheet, header, number, cells)
+
+    def read_row_of_table(self, sheet, header, number, cells):
         if self.repeats_header(header, cells):
             return  # the header repeated on a new page
         if len(cells) == 1:
@@ -362,14 +381,8 @@ class _Reader:
         return all(folded_title(text) in header.titles for text in texts)
 
     def read_single_text(self, sheet, number, column, text):
-        """Part headings, output-group sentences and output items, and notes under the table;
-        False for anything else."""
+        """Part headings, output-group sentences and output items; False for anything else."""
         folded = fold(text)
-        if _NOTE.match(folded):
-            self.warnings.append(
-                self.problem(_("a note under the table: it was not read."), sheet, number, column)
-            )
-            return True
         part = _PART.match(folded)
         if part:
             self.start_part(part["number"].upper(), text)
@@ -499,7 +512,8 @@ class _Reader:
         """Bullet paragraphs are lines, every other paragraph the context (but one going on
         with the item above it); without bullets, numbered paragraphs ("1.", "a)") are the
         lines; else a row a line. Where the rows are the lines (`_rows_are_lines`), a row of
-        items only gives a line each, and any other row is one line, its items with it."""
+        items only gives a line each, and any other row below the first items is one line, its
+        items with it."""
         paragraphs = [(row, text) for row in rows for text in row.cells.get(LINES, [])]
         is_item = next(
             (test for test in (is_bullet, is_numbered) if any(test(t) for _r, t in paragraphs)),
@@ -507,8 +521,15 @@ class _Reader:
         )
         if is_item and _rows_are_lines(rows, is_item):
             lines, context = [], []
+            deliverables = rows[0].header.layout == ONE_LINE_A_ROW_LAYOUT.name
             for row in rows:
                 texts = row.cells.get(LINES, [])
+                # Above the first items: the context; of deliverables, only what introduces
+                # them ("Pour cela :").
+                introduces = not deliverables or (texts and texts[-1].endswith(":"))
+                if not lines and texts and not any(map(is_item, texts)) and introduces:
+                    context += texts
+                    continue
                 if texts and all(map(is_item, texts)):
                     lines += [(row, [text]) for text in texts]
                 elif texts:

@@ -43,17 +43,13 @@ _CHUNK = 64 * 1024
 # Elements between two cells or shared texts (rich-text runs, the sheet's views, columns…).
 _ELEMENTS_PER_ENTRY = 100_000
 _SMALL_PART_MAX_BYTES = 10 * 1024 * 1024
-# The tags of text pasted from a web page or Word's HTML: markup. Any other "<" is text
-# ("Contact : J. Dupont <dupont@ilo.org>", "<<Travail décent>>", "si a<b").
+# The tags of text pasted from a web page or Word's HTML. A cell is read as HTML only when it
+# holds one of them (closed), a line or paragraph break, a comment or an entity; otherwise any
+# "<" is text ("Contact : J. Dupont <dupont@ilo.org>", "<<Travail décent>>", "si a<b").
 _TAGS = (
     r"a|abbr|b|big|blockquote|br|code|del|div|em|font|h[1-6]|hr|i|img|ins|li|o:p|ol|p|pre|s"
     r"|script|small|span|strike|strong|style|sub|sup|table|tbody|td|tfoot|th|thead|tr|u|ul"
 )
-_TAG = re.compile(
-    rf"<\s*/?\s*(?:{_TAGS})(?:\s[^<>]*)?/?\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL
-)
-# A cell is HTML when it closes a tag, breaks a line or a paragraph as HTML does, or holds an
-# entity: "a<b et c>d" is not.
 _HTML_LIKE = re.compile(
     rf"</\s*(?:{_TAGS})\s*>|<\s*(?:br|p|div|li|hr)\b[^<>]*>|<!--|&(?:[a-zA-Z]+|#\d+);",
     re.IGNORECASE,
@@ -553,12 +549,13 @@ def _place(reference):
 
 
 def rich_text(element) -> str:
-    """The text of a shared or inline string; superscript runs between <sup> tags."""
-    texts = []
+    """The text of a shared or inline string; superscript runs between <sup> tags, the text
+    around them then written as HTML ("&lt;" for a "<" typed), as `plain_text` reads it."""
+    runs = []  # (text, superscript)
     for child in element:
         tag = _local(child.tag)
         if tag == "t":
-            texts.append(child.text or "")
+            runs.append((child.text or "", False))
         elif tag == "r":
             superscript = False
             text = ""
@@ -571,8 +568,15 @@ def rich_text(element) -> str:
                         _local(p.tag) == "vertAlign" and p.get("val") == "superscript"
                         for p in part
                     )
-            texts.append(f"<sup>{text}</sup>" if superscript and text.strip() else text)
-    return "".join(texts)
+            runs.append((text, superscript and bool(text.strip())))
+    if not any(superscript for _text, superscript in runs):
+        return "".join(text for text, _superscript in runs)
+    return "".join(
+        f"<sup>{html.escape(text, quote=False)}</sup>"
+        if superscript
+        else html.escape(text, quote=False)
+        for text, superscript in runs
+    )
 
 
 def cell_text(text: str) -> str:
@@ -594,16 +598,6 @@ def cell_paragraphs(text: str) -> list[str]:
 
 
 def plain_text(text: str) -> str:
-    """Strip markup but <sup>, keeping block ends as line breaks; entities become characters.
-    A "<" or ">" that is no tag stays as it is."""
-    pieces, position = [], 0
-    for tag in _TAG.finditer(text):
-        pieces += [_text_brackets(text[position : tag.start()]), tag.group()]
-        position = tag.end()
-    text = "".join([*pieces, _text_brackets(text[position:])])
+    """Strip markup but <sup>, keeping block ends as line breaks; entities become characters."""
     kept = nh3.clean(_BLOCK_END.sub("\n", text), tags={"sup"}, attributes={})
     return html.unescape(kept)
-
-
-def _text_brackets(text):
-    return text.replace("<", "&lt;").replace(">", "&gt;")
