@@ -1,6 +1,9 @@
 """The admin import: upload → preview (nothing written) → confirm; administrators only."""
 
 import datetime
+import hashlib
+import json
+import os
 import re
 from pathlib import Path
 
@@ -268,7 +271,7 @@ def test_an_import_declared_lost_while_its_worker_stalled_writes_nothing(
 
 @pytest.mark.django_db(transaction=True)
 def test_an_import_whose_worker_died_after_its_commit_is_shown_as_imported(
-    admin_client, monkeypatch, settings
+    admin_client, admin_user, monkeypatch, settings
 ):
     """Killed between the import's commit and the queue's record of it: the plan is there, and
     the page says so (not "nothing was written")."""
@@ -280,8 +283,13 @@ def test_an_import_whose_worker_died_after_its_commit_is_shown_as_imported(
     stored = Path(task.args_kwargs["args"][0])
     started = timezone.now() - datetime.timedelta(seconds=settings.TASK_LEASE_SECONDS + 5)
     DBTaskResult.objects.filter(pk=task.pk).update(status="RUNNING", started_at=started)
-    content = stored.read_bytes()  # what the worker read, then imported and committed
-    import_recorded(read_plan(content, "plan.xlsx"), content)
+    # What the worker did: read the file, noted its digest, imported, committed, deleted it.
+    content = stored.read_bytes()
+    digest = {"step": 4, "stage": "", "sha256": hashlib.sha256(content).hexdigest()}
+    tasks.progress_path(stored).write_text(json.dumps(digest))
+    os.utime(tasks.progress_path(stored), (started.timestamp(), started.timestamp()))
+    import_recorded(read_plan(content, "plan.xlsx"), content, user=admin_user)
+    stored.unlink()
     page = admin_client.get(progress_url).content.decode()
     assert "GB.900/TC/1 has been imported." in page
     assert Plan.objects.count() == 1 and not stored.exists()

@@ -63,19 +63,21 @@ def import_stored_workbook(
     `previewed`, the preview's fingerprint (`import_plan`).
     """
     stored = Path(path)
-    step = 0
+    step, digest = 0, None
 
     def progress(stage):
         nonlocal step
         step += 1
         partial = stored.with_suffix(".progress.tmp")
-        partial.write_text(json.dumps({"step": step, "stage": str(stage)}))
+        # The file's SHA-256 names its batch should the worker die after the commit.
+        partial.write_text(json.dumps({"step": step, "stage": str(stage), "sha256": digest}))
         partial.replace(progress_path(stored))  # the page never reads half a file
 
     with translation.override(language), heartbeat(progress_path(stored).touch):
         try:
             progress(READING)
             content = stored.read_bytes()
+            digest = hashlib.sha256(content).hexdigest()
             parsed = read_plan(
                 content,
                 filename,
@@ -134,7 +136,7 @@ def recover_stalled(result, upload: Path):
         task = DBTaskResult.objects.select_for_update().filter(id=result.id).first()
         if task is None or task.status != TaskResultStatus.RUNNING:
             return False
-        batch = _committed_batch(upload, result.started_at)
+        batch = _committed_batch(upload, result)
         if batch is None:
             fail_lost_task(result.id, WORKER_LOST)
         else:
@@ -146,14 +148,17 @@ def recover_stalled(result, upload: Path):
     return True
 
 
-def _committed_batch(upload: Path, started_at):
-    """The batch an import of `upload` committed since `started_at`, or None."""
+def _committed_batch(upload: Path, result):
+    """The batch the import `result` committed, known by the file's SHA-256 in its progress
+    file (its importing user too, since it started), or None."""
     try:
-        digest = hashlib.sha256(upload.read_bytes()).hexdigest()
-    except OSError:
+        digest = json.loads(progress_path(upload).read_text())["sha256"]
+    except (OSError, ValueError, KeyError):
         return None
-    batches = ImportBatch.objects.filter(sha256=digest, started_at__gte=started_at)
-    return batches.exclude(plan=None).select_related("plan").first()
+    batches = ImportBatch.objects.filter(
+        sha256=digest, user_id=result.kwargs.get("user_id"), started_at__gte=result.started_at
+    )
+    return batches.exclude(plan=None).select_related("plan").first() if digest else None
 
 
 def recover_all_stalled():
