@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from ilo_tracker.excel import PERCENT, shown_as
 from ilo_tracker.text import MAX_TEXT_LENGTH, excel_text
 
 from .models import (
@@ -343,7 +344,7 @@ def _as_shown(cell):
     """A cell's value; a number formatted as a percentage as the cell shows it: "45%", not
     0.45."""
     value = cell.value
-    percent = "%" in (getattr(cell, "number_format", None) or "")
+    percent = shown_as(getattr(cell, "number_format", None) or "") == PERCENT
     if percent and isinstance(value, int | float) and not isinstance(value, bool):
         return f"{(Decimal(str(value)) * 100).normalize():f}%"
     return value

@@ -683,10 +683,13 @@ def test_a_units_cell_on_each_row_speaks_for_its_row_only():
         ["1 b) Q", "", "", "", "PARDEV"],  # on the question's own row: all its lines
         ["", "- ligne quatre", "2002"],
         ["", "- ligne cinq", "2003"],
+        ["1 c) Q", "- six\n- sept", "2001", "", "PROGRAM"],  # its only units cell: all lines
+        ["", "- huit", "2002"],
     ]
-    first, second = read(("A", rows, False)).parts[0].questions
+    first, second, third = read(("A", rows, False)).parts[0].questions
     assert [line.units for line in first.lines] == [("PARDEV",), ("PARDEV",), ("PROGRAM",)]
     assert [line.units for line in second.lines] == [("PARDEV",), ("PARDEV",)]
+    assert [line.units for line in third.lines] == [("PROGRAM",)] * 3
 
 
 @pytest.mark.parametrize("newer_first", [False, True])
@@ -828,3 +831,26 @@ def test_a_row_of_context_above_the_items_stays_the_context_where_rows_are_lines
     question = read(("A", deliverables, False)).parts[0].questions[0]
     assert question.context == "Pour cela :"
     assert [line.text for line in question.lines] == ["- un livrable", "- un autre"]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown", "read"),
+    [
+        (1 / 3, "0%", "33%"),
+        (0.125, "0.0%", "12.5%"),
+        (1e-20, "0%", "0%"),
+        (datetime.datetime(2021, 6, 15), "yyyy", "2021"),
+        (1.5, "[h]:mm", "1900-01-01T12:00:00"),
+        (45, '0" %"', "45"),
+    ],
+)
+def test_a_number_is_read_as_its_format_shows_it(value, shown, read):
+    book = Workbook()
+    sheet = book.active
+    for row in [["GB.903/TC/1"], HEADER_FR, PART_I, ["1 a) Q", "- une", None, "x"]]:
+        sheet.append(row)
+    sheet["D4"], sheet["D4"].number_format = value, shown
+    buffer = io.BytesIO()
+    book.save(buffer)
+    line = read_plan(buffer.getvalue(), "formats.xlsx").parts[0].questions[0].lines[0]
+    assert line.status == read

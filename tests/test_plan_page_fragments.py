@@ -69,8 +69,8 @@ def test_the_links_follow_the_date_and_the_reader(client, staff_user, manager_us
 
 values = st.none() | st.dates() | st.text("0123456789-/<>&\"' ", max_size=12)
 attrs = st.dictionaries(
-    st.sampled_from(["id", "class", "aria-describedby", "required", "autofocus", "disabled"]),
-    st.booleans() | st.text("abc <>&\"'", max_size=6),
+    st.sampled_from(["id", "class", "aria-describedby", "required", "autofocus", "min", "step"]),
+    st.booleans() | st.text("abc <>&\"'", max_size=6) | st.integers() | st.dates() | st.none(),
 )
 
 

@@ -95,14 +95,15 @@ def test_numbers_typed_as_text_are_read_as_people_write_them(db, typed, value):
 def test_a_percentage_is_read_as_the_cell_shows_it(db):
     """0.45 formatted as a percentage shows 45 %: the target people set is 45."""
     workbook = openpyxl.load_workbook(io.BytesIO(english_workbook(SMALL)))
-    for sheet, cell, value in [("Indicators", "G2", 0.45), ("Milestones", "D2", 0.125)]:
+    cells = [("Indicators", "F2", 10, '0" %"'), ("Indicators", "G2", 0.45, "0%")]
+    for sheet, cell, value, shown in [*cells, ("Milestones", "D2", 0.125, "0.0%")]:
         workbook[sheet][cell] = value
-        workbook[sheet][cell].number_format = "0%"
+        workbook[sheet][cell].number_format = shown
     out = io.BytesIO()
     workbook.save(out)
     framework, _ = import_framework(read_framework(out.getvalue(), "dc.xlsx"))
     indicator = Indicator.objects.get(outcome__framework=framework)
-    assert indicator.target_value == 45
+    assert (indicator.baseline_value, indicator.target_value) == (10, 45)  # a quoted % is text
     assert indicator.milestones.get().value == Decimal("12.5")
 
 

@@ -592,9 +592,9 @@ class _Reader:
                 for line, text in zip(own, paragraphs, strict=True):
                     self.set(line, kind, text, row)
             elif kind == UNITS:
-                # A units cell that does not match its row's lines: all of them; on a row with
-                # no line (the question's own), the whole question's.
-                for line in own or question.lines:
+                # A units cell that does not match its row's lines: all of them where other
+                # rows have theirs; else (the question's only one) the whole question's.
+                for line in own if len(written) > 1 and own else question.lines:
                     self.set(line, kind, "\n".join(paragraphs), row)
             else:
                 whole.extend(paragraphs)

@@ -19,7 +19,6 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import Decimal
 from io import BytesIO
 from xml.etree import ElementTree
 
@@ -27,10 +26,11 @@ import nh3
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
+from ilo_tracker.excel import DAY, MOMENT, MONTH, PERCENT, YEAR, percent_shown, shown_as
 from ilo_tracker.text import excel_text
 
 XLSX_PARTS = {"[Content_Types].xml", "xl/workbook.xml"}
@@ -55,8 +55,6 @@ _HTML_LIKE = re.compile(
     re.IGNORECASE,
 )
 _BLOCK_END = re.compile(r"<\s*(?:br\s*/?|/p|/li|/div|/tr)\s*>", re.IGNORECASE)
-# How a cell style shows a number (`_SheetReader.number`).
-DAY, MONTH, MOMENT, PERCENT = "day", "month", "moment", "percent"
 _REFERENCE = re.compile(r"([A-Z]+)(\d+)")
 # A sheet's relationship id, as Excel writes it in its usual ("transitional") and its "Strict
 # Open XML" workbooks.
@@ -316,8 +314,8 @@ class _Archive:
         return strings
 
     def number_styles(self, names):
-        """{index of a cell style: how it shows a number}, for the styles that show one as a
-        date (DAY; MONTH without its day, "juin-21"; MOMENT with its time) or a percentage."""
+        """{index of a cell style: (how it shows a number, its format)} for the styles that
+        show one as a date or a percentage (`ilo_tracker.excel.shown_as`)."""
         if "xl/styles.xml" not in names:
             return {}
         styles = self.tree("xl/styles.xml")
@@ -330,20 +328,9 @@ class _Archive:
             if _local(container.tag) == "cellXfs":
                 for index, xf in enumerate(container):
                     code = formats.get(int(xf.get("numFmtId", 0)), "")
-                    if code and (how := _shown_as(code)):
-                        shown[index] = how
+                    if code and (how := shown_as(code)):
+                        shown[index] = how, code
         return shown
-
-
-def _shown_as(code):
-    """DAY, MONTH, MOMENT, PERCENT or None: how a number format shows a number."""
-    # Quoted text, escaped characters and [colours, locales, elapsed times] say nothing.
-    plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code).lower()
-    if is_date_format(code):
-        if "h" in plain or "s" in plain:
-            return MOMENT
-        return DAY if "d" in plain else MONTH
-    return PERCENT if "%" in plain else None
 
 
 class _SheetReader:
@@ -514,22 +501,24 @@ class _SheetReader:
 
     def number(self, value, style, row, column):
         """A number as its cell shows it: a date as YYYY-MM-DD (with its time only if the
-        cell shows it), a month as MM/YYYY, a percentage as "75%"."""
+        cell shows it), a month as MM/YYYY, a year alone, a percentage as "75%"."""
         try:
             number = float(value)
         except ValueError:
             message = _("the cell's number “%(value)s” cannot be read.")
             self.refuse(message % {"value": value}, row, column)
-        shown = self.styles.get(int(style)) if style is not None and style.isdigit() else None
-        if shown in (DAY, MONTH, MOMENT):
+        shown, code = (
+            self.styles.get(int(style), (None, "")) if style and style.isdigit() else (None, "")
+        )
+        if shown in (DAY, MONTH, YEAR, MOMENT):
             day = from_excel(number, self.epoch)
             if isinstance(day, datetime) and (shown != MOMENT or day.time() == time.min):
                 day = day.date()
             if isinstance(day, date | datetime):
-                return f"{day:%m/%Y}" if shown == MONTH else day.isoformat()
+                written = {MONTH: "%m/%Y", YEAR: "%Y"}.get(shown)
+                return day.strftime(written) if written else day.isoformat()
         if shown == PERCENT:
-            percent = f"{Decimal(value) * 100:f}"
-            return (percent.rstrip("0").rstrip(".") if "." in percent else percent) + "%"
+            return percent_shown(value, code)
         return str(int(number)) if number.is_integer() else value
 
 
