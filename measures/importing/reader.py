@@ -116,7 +116,7 @@ class _Reader:
         self.part = None
         self.sheet_has_part = False
         self.question = None
-        self.merged = self.gaps = {}
+        self.merged, self.gaps = {}, {}
         # kind -> (row, paragraphs) of a cell merged down past its question's rows: it speaks
         # for the next question's rows it covers too.
         self.carried = {}
