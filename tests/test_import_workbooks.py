@@ -18,6 +18,13 @@ def read(*sheets, **kwargs):
     return read_plan(make_workbook(*sheets), "plan.xlsx", **kwargs)
 
 
+def read_book(book, filename="plan.xlsx"):
+    """What the importer reads of an openpyxl `book` saved as a file."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return read_plan(buffer.getvalue(), filename)
+
+
 def read_fourth_column(title, cell):
     """A plan of one line whose header's fourth column is `title` and the line's cell there
     `cell`."""
@@ -266,9 +273,7 @@ def test_merged_question_cell_spans_its_rows():
     ):
         sheet.append(row)
     sheet.merge_cells("A5:A6")
-    buffer = io.BytesIO()
-    book.save(buffer)
-    plan = read_plan(buffer.getvalue(), "merged.xlsx")
+    plan = read_book(book, "merged.xlsx")
     assert [line.text for line in plan.parts[0].questions[0].lines] == ["A", "B"]
 
 
@@ -339,9 +344,7 @@ def test_excel_cells_are_read_as_they_show():
     for cell, (value, shown) in cells.items():
         sheet[cell] = value
         sheet[cell].number_format = shown
-    buffer = io.BytesIO()
-    book.save(buffer)
-    plan = read_plan(buffer.getvalue(), "formats.xlsx")
+    plan = read_book(book, "formats.xlsx")
     first, second = plan.parts[0].questions
     assert plan.date == datetime.date(2000, 11, 1)
     assert (first.timeline, first.lines[0].deadline.due) == ("06/2021", datetime.date(2021, 6, 30))
@@ -357,9 +360,7 @@ def merged_workbook(rows, *merges):
         sheet.append(row)
     for cells in merges:
         sheet.merge_cells(cells)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return read_plan(buffer.getvalue(), "merged.xlsx")
+    return read_book(book, "merged.xlsx")
 
 
 def test_a_timeline_or_status_merged_down_over_lines_speaks_for_all_of_them():
@@ -620,9 +621,7 @@ def test_hidden_rows_and_sheets_are_read_with_a_warning_naming_them():
     old = book.create_sheet("Ancienne")
     old.sheet_state = "hidden"
     old.append(["Notes"])
-    saved = io.BytesIO()
-    book.save(saved)
-    plan = read_plan(saved.getvalue(), "plan.xlsx")
+    plan = read_book(book, "plan.xlsx")
     assert [q.code for q in plan.parts[0].questions] == ["1 a)", "1 b)"]
     assert [(w.sheet, w.row, w.message) for w in plan.warnings][:2] == [
         ("Annexe", 5, "this row is hidden in the workbook: it is read all the same."),
@@ -633,12 +632,12 @@ def test_hidden_rows_and_sheets_are_read_with_a_warning_naming_them():
 def test_a_hidden_column_is_read_with_a_warning_naming_it():
     book = Workbook()
     sheet = book.active
-    for row in [["GB.905/TC/1 Plan"], HEADER_FR, PART_I, ["1 a) Q", "- vue", "2001", "Fait"]]:
+    rows = [["GB.905/TC/1 Plan"], [*HEADER_FR, "Observations"], PART_I]
+    for row in [*rows, ["1 a) Q", "- vue", "2001", "Fait", "interne"]]:
         sheet.append(row)
     sheet.column_dimensions["D"].hidden = True
-    saved = io.BytesIO()
-    book.save(saved)
-    plan = read_plan(saved.getvalue(), "plan.xlsx")
+    sheet.column_dimensions["E"].hidden = True  # not imported: nothing to say
+    plan = read_book(book, "plan.xlsx")
     assert plan.parts[0].questions[0].lines[0].status == "Fait"
     assert [(w.row, w.column, w.message) for w in plan.warnings] == [
         (2, 4, "this column is hidden in the workbook: it is read all the same.")
@@ -708,17 +707,19 @@ def test_of_two_status_columns_the_later_one_is_imported(newer_first):
 GB341_HEADER = ["Mesure proposée", "Réalisations attendues", "Échéance"]
 
 
+def read_deliverables(*rows):
+    """The first question of a plan in the GB.341 layout (one deliverable a row)."""
+    title = [["GB.341/POL/4 – Plan"], GB341_HEADER, ["Objectif prioritaire 1 – Services"]]
+    return read(("A", [*title, *rows], False)).parts[0].questions[0]
+
+
 def test_a_deliverable_with_its_own_list_stays_one_line_among_the_rows():
     """One deliverable a row (GB.341): a row holding a list keeps it, the others stay lines."""
-    rows = [
-        ["GB.341/POL/4 – Plan"],
-        GB341_HEADER,
-        ["Objectif prioritaire 1 – Services"],
+    question = read_deliverables(
         ["1.1 Répondre", "Des outils d'orientation actualisés sont élaborés.", "2021-2023"],
         ["", "Les méthodes sont améliorées:\n- avec Turin;\n- avec les mandants.", "2021-2025"],
         ["", "Un rapport est présenté au Conseil.", "Mars 2022"],
-    ]
-    question = read(("A", rows, False)).parts[0].questions[0]
+    )
     assert [(line.text[:20], line.deadline.due) for line in question.lines] == [
         ("Des outils d'orienta", datetime.date(2023, 12, 31)),
         ("Les méthodes sont am", datetime.date(2025, 12, 31)),
@@ -738,7 +739,7 @@ def test_a_row_of_context_above_rows_of_bullets_stays_the_context():
 
 def test_a_note_under_the_table_is_no_line_and_is_named():
     rows = [PART_I, ["1 a) Q", "- ligne un", "2001"], ["", "- ligne deux", "2002"]]
-    rows += [["", "Source : BIT, 2021"], ["", "* Estimation du Bureau"]]
+    rows += [["", "Source : BIT, 2021"], ["", "Note : estimations du Bureau"]]
     plan = read(("Annexe", rows))
     question = plan.parts[0].questions[0]
     assert [line.text for line in question.lines] == ["- ligne un", "- ligne deux"]
@@ -777,14 +778,14 @@ def test_an_empty_paragraph_keeps_the_paragraphs_beside_their_lines():
 
 def test_a_row_that_only_looks_like_a_note_within_the_table_is_read_as_before():
     rows = [PART_I, ["1 a) Question", "Contexte", "2001"], ["", "* Organiser un atelier"]]
-    rows += [["", "NB: le rapport sera publié"], ["1 b) Deux", "- c", "2002"]]
+    rows += [["", "NB: le rapport sera publié"], ["1 b) Deux", "c", "2002"], ["", "* d"]]
     first, second = read(("Annexe", rows)).parts[0].questions
     assert [line.text for line in first.lines] == [
         "Contexte",
         "* Organiser un atelier",
         "NB: le rapport sera publié",
     ]
-    assert [line.text for line in second.lines] == ["- c"]
+    assert [line.text for line in second.lines] == ["c", "* d"]  # the sheet's last row
 
 
 def test_html_pasted_from_word_is_plain_text_and_a_superscript_keeps_brackets_beside_it():
@@ -803,9 +804,7 @@ def test_html_pasted_from_word_is_plain_text_and_a_superscript_keeps_brackets_be
         "- La 87", TextBlock(InlineFont(vertAlign="superscript"), "e"), " session <CIT> & R&D"
     )
     sheet.append(["1 b) Q", word_list, "2002"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    first, second = read_plan(buffer.getvalue(), "word.xlsx").parts[0].questions
+    first, second = read_book(book, "word.xlsx").parts[0].questions
     assert [line.text for line in first.lines] == ["- La 87<sup>e</sup> session <CIT> & R&D"]
     assert [line.text for line in second.lines] == ["-\xa0Un atelier à Genève"]
 
@@ -820,15 +819,11 @@ def test_a_row_of_context_above_the_items_stays_the_context_where_rows_are_lines
         "- ligne deux",
         "Autre activité",
     ]
-    deliverables = [
-        ["GB.341/POL/4 – Plan"],
-        GB341_HEADER,
-        ["Objectif prioritaire 1 – Services"],
+    question = read_deliverables(
         ["1.1 Mesure", "Pour cela :", "2025"],
         ["", "- un livrable", "2024"],
         ["", "- un autre", "2025"],
-    ]
-    question = read(("A", deliverables, False)).parts[0].questions[0]
+    )
     assert question.context == "Pour cela :"
     assert [line.text for line in question.lines] == ["- un livrable", "- un autre"]
 
@@ -850,7 +845,5 @@ def test_a_number_is_read_as_its_format_shows_it(value, shown, read):
     for row in [["GB.903/TC/1"], HEADER_FR, PART_I, ["1 a) Q", "- une", None, "x"]]:
         sheet.append(row)
     sheet["D4"], sheet["D4"].number_format = value, shown
-    buffer = io.BytesIO()
-    book.save(buffer)
-    line = read_plan(buffer.getvalue(), "formats.xlsx").parts[0].questions[0].lines[0]
+    line = read_book(book, "formats.xlsx").parts[0].questions[0].lines[0]
     assert line.status == read

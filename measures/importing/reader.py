@@ -67,8 +67,9 @@ _OUTPUT = re.compile(
 )
 _FRAMEWORKS_ONLY = re.compile(rf"^(?:{_FRAMEWORK}[\s,]*(?:(?:et|and|y)\s+)?)+:?$")
 _BIENNIUM = re.compile(r"(\d{4})-(\d{2,4})")
-# A note under the table, alone on its row: "Source : BIT, 2021", "Note: …", "* Estimation".
-_NOTE = re.compile(r"(?:(?:sources?|notes?|nb|n\.b\.|nota|remarques?)\s*:|\*)")
+# A note under the table, alone on its row: "Source : BIT, 2021", "Note : …", "NB : …". Not an
+# asterisk: a last action line may start with one.
+_NOTE = re.compile(r"(?:sources?|notes?|nb|n\.b\.|nota|remarques?)\s*:")
 # "PARDEV; PROGRAM", "PARDEV, PROGRAM", "PARDEV et PROGRAM", "PARDEV & PROGRAM"…
 _UNIT_SEPARATORS = re.compile(r"[;,\n&+]+|\s+(?:et|and|y)\s+", re.IGNORECASE)
 
@@ -145,7 +146,7 @@ class _Reader:
                     if header is None:
                         self.read_title_row(sheet.name, number, cells)
                     else:
-                        self.read_header(sheet.name, header)
+                        self.read_header(sheet.name, header, sheet.hidden_columns)
                     continue
                 self.read_row(sheet.name, header, number, cells)
             for _header, number, cells in self.notes:  # nothing came after them: notes
@@ -197,9 +198,18 @@ class _Reader:
         parsed.read_deadlines()
         return parsed
 
-    def read_header(self, sheet, header):
+    def read_header(self, sheet, header, hidden_columns):
         self.language = self.language or header.language or "fr"
         self.layout = self.layout or header.layout
+        for column in sorted(set(header.columns.values()) & hidden_columns):
+            self.warnings.append(
+                self.problem(
+                    _("this column is hidden in the workbook: it is read all the same."),
+                    sheet,
+                    header.row,
+                    column,
+                )
+            )
         for column, title in header.ignored.items():
             self.ignored.append(self.problem(title, sheet, header.row, column))
         if STATUS in header.columns and header.as_of is None:

@@ -109,6 +109,8 @@ class Sheet:
     # paragraphs in all, the places of those it keeps): "fin 2001\n\nfin 2003" lines up with
     # three lines, the second having none.
     gaps: dict[tuple[int, int], tuple[int, tuple[int, ...]]] = field(default_factory=dict)
+    # Columns hidden in Excel: the reader names those it imports.
+    hidden_columns: set[int] = field(default_factory=set)
 
 
 def check_size(size: int, filename: str):
@@ -181,7 +183,16 @@ class _Archive:
             if hidden:
                 reader.warn(_("this sheet is hidden in the workbook: it is read all the same."), 1)
             self.parse(part, reader.handle, {"col", "c", "row", "mergeCell"})
-            sheets.append(Sheet(title, reader.rows, reader.warnings, reader.merged, reader.gaps))
+            sheets.append(
+                Sheet(
+                    title,
+                    reader.rows,
+                    reader.warnings,
+                    reader.merged,
+                    reader.gaps,
+                    reader.hidden_columns,
+                )
+            )
         if self.cell_problems:
             raise ImportRefused(self.cell_problems)
         return sheets
@@ -350,7 +361,7 @@ class _SheetReader:
         self.warnings = []
         self.merged = {}
         self.gaps = {}
-        self.hidden_columns = {}  # column -> None until a text in it is read, then warned
+        self.hidden_columns = set()
         self.row = self.column = 0
         self.texts = {}
 
@@ -371,8 +382,7 @@ class _SheetReader:
         if column.get("hidden") in ("1", "true"):
             first, last = int(column.get("min", 0)), int(column.get("max", 0))
             # A hidden run to Excel's last column (16,384) is read up to the import's limit.
-            for number in range(first, min(last, settings.IMPORT_MAX_COLUMNS) + 1):
-                self.hidden_columns[number] = None
+            self.hidden_columns.update(range(first, min(last, settings.IMPORT_MAX_COLUMNS) + 1))
 
     def end_row(self, element):
         self.row = int(element.get("r") or self.row + 1)
@@ -427,13 +437,6 @@ class _SheetReader:
         if self.column > settings.IMPORT_MAX_COLUMNS:
             self.warn(_("this cell is far outside the table: it was not read."), row, self.column)
             return
-        if self.hidden_columns.get(self.column, False) is None:
-            self.hidden_columns[self.column] = row
-            self.warn(
-                _("this column is hidden in the workbook: it is read all the same."),
-                row,
-                self.column,
-            )
         self.texts[self.column] = text
 
     def merge(self, reference):
