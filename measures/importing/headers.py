@@ -5,6 +5,7 @@ may give the plan's date: "Date du plan : novembre 1999", "Plan date: November 1
 "Fecha del plan: noviembre de 1999".
 """
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -95,7 +96,10 @@ def without_footnotes(text: str) -> str:
     return _FOOTNOTE_MARKS.sub("", text)
 
 
+@functools.lru_cache(maxsize=1024)
 def folded_title(text: str) -> str:
+    # Cached: every row of short texts is compared with its header's titles, and the same
+    # timelines ("2021-2023", "De manière continue") come again and again.
     return " ".join(_PLURAL_MARK.sub("", fold(without_footnotes(text))).strip(" :").split())
 
 

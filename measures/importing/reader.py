@@ -388,7 +388,8 @@ class _Reader:
             return False
         if not all(text[:1].isalpha() for text in texts):
             return False
-        return all(folded_title(text) in header.titles for text in texts)
+        # Shortest first: the likeliest to be folded already (a timeline) and to differ.
+        return all(folded_title(text) in header.titles for text in sorted(texts, key=len))
 
     def read_single_text(self, sheet, number, column, text):
         """Part headings, output-group sentences and output items; False for anything else."""

@@ -357,6 +357,7 @@ class _SheetReader:
         self.counted_cells = cells
         # Read once: settings are a lazy object, slow to ask for each of 100,000 cells.
         self.max_rows, self.max_cells = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_CELLS
+        self.max_columns = settings.IMPORT_MAX_COLUMNS
         self.rows = []
         self.warnings = []
         self.merged = {}
@@ -434,7 +435,7 @@ class _SheetReader:
         if len(paragraphs) > 2 and "" in paragraphs:
             kept = tuple(n for n, paragraph in enumerate(paragraphs) if paragraph)
             self.gaps[(row, self.column)] = (len(paragraphs), kept)
-        if self.column > settings.IMPORT_MAX_COLUMNS:
+        if self.column > self.max_columns:
             self.warn(_("this cell is far outside the table: it was not read."), row, self.column)
             return
         self.texts[self.column] = text
@@ -525,7 +526,9 @@ class _SheetReader:
         return str(int(number)) if number.is_integer() else value
 
 
+@functools.lru_cache(maxsize=256)
 def _local(tag):
+    # Cached: a sheet has a dozen tags and asks for them hundreds of thousands of times.
     return tag.rpartition("}")[2]
 
 
@@ -543,6 +546,8 @@ def _place(reference):
 def rich_text(element) -> str:
     """The text of a shared or inline string; superscript runs between <sup> tags, the text
     around them then written as HTML ("&lt;" for a "<" typed), as `plain_text` reads it."""
+    if len(element) == 1 and _local(element[0].tag) == "t":
+        return element[0].text or ""  # one run of plain text: most cells
     runs = []  # (text, superscript)
     for child in element:
         tag = _local(child.tag)
