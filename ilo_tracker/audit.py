@@ -11,7 +11,6 @@ Shared by `outcomes` and `measures`, so it depends on neither.
 import contextvars
 from contextlib import contextmanager
 from dataclasses import dataclass
-from operator import attrgetter
 
 from django.conf import settings
 from django.db import models
@@ -152,8 +151,8 @@ def bulk_history(model, objs, history_type):
     """Record the rows `objs` of `model` as created ("+") or changed ("~"), as they are in
     memory: what simple-history's `bulk_history_create` writes, from tuples instead of
     historical instances, and taking reason, user, source and batch from the `recorded` block."""
-    values = attrgetter(*[field.attname for field in model.history.model.tracked_fields])
-    _write_history(model, [values(obj) for obj in objs], history_type)
+    tracked = [field.attname for field in model.history.model.tracked_fields]
+    _write_history(model, bulk.values_of(objs, tracked), history_type)
 
 
 def bulk_m2m_history(model, pks):

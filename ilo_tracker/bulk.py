@@ -9,7 +9,7 @@ transaction that needs the rows.
 
 import gc
 from contextlib import contextmanager
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from django.db import connections, router
 from django.db.models import DateField, DateTimeField, Field
@@ -33,18 +33,33 @@ def create(model, objs):
     """Save new instances of `model` as `bulk_create` does (their keys set, auto_now and
     defaults applied), for SQLite and PostgreSQL."""
     connection = connections[router.db_for_write(model)]
-    for obj, pk in zip(objs, reserve_ids(model, len(objs)), strict=True):
-        obj.pk = pk
+    ids = reserve_ids(model, len(objs))
+    if model._meta.parents:  # `pk` sets the parents' keys too
+        for obj, pk in zip(objs, ids, strict=True):
+            obj.pk = pk
+    else:
+        name = model._meta.pk.attname
+        for obj, pk in zip(objs, ids, strict=True):
+            obj.__dict__[name] = pk
     fields = model._meta.concrete_fields
-    values = attrgetter(*[field.attname for field in fields])
     own = [(i, f) for i, f in enumerate(fields) if _fills_itself(f)]
-    rows = [list(values(obj)) for obj in objs]
+    rows = [list(row) for row in values_of(objs, [field.attname for field in fields])]
     for row, obj in zip(rows, objs, strict=True):
         for i, field in own:
             row[i] = field.pre_save(obj, True)
     insert(model, fields, rows)
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
+
+
+def values_of(objs, names):
+    """A tuple of the attributes `names` of each of `objs`, read from the instances' own
+    values: a foreign key's descriptor would cost a call per value. A deferred field is
+    loaded as usual."""
+    try:
+        return list(map(itemgetter(*names), (obj.__dict__ for obj in objs)))
+    except KeyError:
+        return list(map(attrgetter(*names), objs))
 
 
 def _fills_itself(field):
@@ -94,7 +109,7 @@ def insert(model, fields, rows):
     # Column by column: most hold only values the driver takes as they are.
     columns = list(zip(*rows, strict=True))
     for i, field in enumerate(fields):
-        if not {type(value) for value in columns[i]} <= _plain_values(field):
+        if not set(map(type, columns[i])) <= _plain_values(field):
             columns[i] = _converted(field, connection, columns[i])
     rows = list(zip(*columns, strict=True))
     table = quote(model._meta.db_table)

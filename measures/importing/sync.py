@@ -184,19 +184,20 @@ class _Constructor:
 
     def __call__(self, values):
         row = Model.__new__(self.model)
-        row._state = ModelState()
-        row.__dict__.update(self.fixed)
+        fields = self.fixed | values
         for name, default in self.computed:
             if name not in values:
-                row.__dict__[name] = default()
-        row.__dict__.update(values)
+                fields[name] = default()
+        fields["_state"] = ModelState()
+        row.__dict__ = fields
         return row
 
 
 _CONSTRUCTORS = {}
+_PARENT_KEYS = {Part: "plan_id", Question: "part_id", ActionLine: "question_id"}
 
 
-def _make(model, **values):
+def _make(model, values):
     if model not in _CONSTRUCTORS:
         _CONSTRUCTORS[model] = _Constructor(model)
     return _CONSTRUCTORS[model](values)
@@ -204,14 +205,14 @@ def _make(model, **values):
 
 def _new(model, parent, **values):
     """A new row under `parent` (a plan, part or question), which may be new too."""
-    key = {Part: "plan_id", Question: "part_id", ActionLine: "question_id"}[model]
-    row = _make(model, **{key: parent.pk}, **values)
+    values[_PARENT_KEYS[model]] = parent.pk
+    row = _make(model, values)
     row._parent = parent
     return row
 
 
 def _status_update(target, key, **values):
-    update = _make(StatusUpdate, **values)
+    update = _make(StatusUpdate, values)
     update._target, update._target_key = target, key
     return update
 
@@ -246,8 +247,9 @@ class _Level:
         if self.fields:
             bulk_update_with_history(model, self.changed, self.fields)
         for row in self.new:
-            # Parents created in this run have their key only now.
-            setattr(row, self.parent, row._parent.pk)
+            # Parents created in this run have their key only now; set as a plain value (the
+            # row is new, it caches no parent to clear).
+            row.__dict__[self.parent] = row._parent.pk
         bulk_create_with_history(model, self.new)
 
 
@@ -437,7 +439,7 @@ class _Diff:
     def finish_level(self, model, kind, wanted, missing, protected):
         """Plan the removal or keeping of the missing rows, then the updates and creations."""
         missing = list(missing)
-        parent = {Part: "plan_id", Question: "part_id", ActionLine: "question_id"}[model]
+        parent = _PARENT_KEYS[model]
         level = _Level(model, parent)
         kept = []
         for row in missing:
@@ -496,8 +498,9 @@ class _Diff:
         for kind, parsed, row in targets:
             if not parsed.status:
                 continue
-            target = (kind, row.pk)
-            if row.pk and (target, parsed.as_of, parsed.status) in known:
+            pk = row.pk
+            target = (kind, pk)
+            if pk and (target, parsed.as_of, parsed.status) in known:
                 self.count("status_updates", "unchanged")
                 continue
             if closed_until and parsed.as_of <= closed_until:
@@ -513,7 +516,7 @@ class _Diff:
                     % {"as_of": date_format(parsed.as_of), "closed": date_format(closed_until)},
                 )
                 continue
-            replaces = row.pk and (target, parsed.as_of) in known
+            replaces = pk and (target, parsed.as_of) in known
             self.count("status_updates", "update" if replaces else "create")
             self.writes.status_updates.append(
                 _status_update(
