@@ -199,12 +199,19 @@ def importing(rounds):
 
     workbook = generated_workbook()
 
+    # Each run ends by collecting what it leaves. openpyxl's workbook is a web of reference
+    # cycles (cells, sheets and workbook point to one another) that only the cycle collector
+    # frees: left to chance, it was collected during whichever run came next, adding up to
+    # 0.1 s to the next reading or to the import, the swing between one `make bench` and the
+    # next. The heap held before (Django, the pages measured) is frozen meanwhile, so that a
+    # collection costs each side what it made, not a walk over everything else.
     def run_import():
         with transaction.atomic():
             parsed = read_plan(workbook, "bench.xlsx")
             import_plan(parsed)
             check_deferred_constraints()  # what the commit would check
             transaction.set_rollback(True)
+        gc.collect()
         return parsed.row_count
 
     def openpyxl_read():
@@ -213,13 +220,19 @@ def importing(rounds):
             for row in sheet.iter_rows(values_only=True):
                 for _value in row:
                     pass
+        del book
+        gc.collect()
 
     rows = run_import()
     tracemalloc.start()
     run_import()
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    times = side_by_side(rounds, {"import": run_import, "openpyxl": openpyxl_read})
+    gc.freeze()
+    try:
+        times = side_by_side(rounds, {"import": run_import, "openpyxl": openpyxl_read})
+    finally:
+        gc.unfreeze()
     return {"rows": rows, "peak_mib": peak / 2**20, **times}
 
 
