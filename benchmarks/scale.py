@@ -90,13 +90,16 @@ def summary(times):
     return {"median": statistics.median(times), "min": min(times), "max": max(times)}
 
 
-def side_by_side(rounds, runs):
-    """Each run once to warm up, then `rounds` rounds in alternating order."""
+def side_by_side(rounds, runs, settle=None):
+    """Each run once to warm up, then `rounds` rounds in alternating order; `settle`, if
+    given, runs untimed before every timed run, so that each follows the same thing."""
     for run in runs.values():
         run()
     times = {name: [] for name in runs}
     for n in range(rounds):
         for name in list(runs)[:: 1 if n % 2 == 0 else -1]:
+            if settle:
+                settle()
             start = time.perf_counter()
             runs[name]()
             times[name].append(time.perf_counter() - start)
@@ -193,7 +196,7 @@ def importing(rounds):
     every cell."""
     import openpyxl
     from django.db import transaction
-    from import_20k import check_deferred_constraints, generated_workbook
+    from import_20k import check_deferred_constraints, generated_workbook, settle
 
     from measures.importing import import_plan, read_plan
 
@@ -204,7 +207,9 @@ def importing(rounds):
     # frees: left to chance, it was collected during whichever run came next, adding up to
     # 0.1 s to the next reading or to the import, the swing between one `make bench` and the
     # next. The heap held before (Django, the pages measured) is frozen meanwhile, so that a
-    # collection costs each side what it made, not a walk over everything else.
+    # collection costs each side what it made, not a walk over everything else. And each
+    # timed run follows `settle`: whatever ran just after openpyxl's reading was about 70 ms
+    # slower, and in alternating rounds the import's median fell on such runs more often.
     def run_import():
         with transaction.atomic():
             parsed = read_plan(workbook, "bench.xlsx")
@@ -230,7 +235,9 @@ def importing(rounds):
     tracemalloc.stop()
     gc.freeze()
     try:
-        times = side_by_side(rounds, {"import": run_import, "openpyxl": openpyxl_read})
+        times = side_by_side(
+            rounds, {"import": run_import, "openpyxl": openpyxl_read}, settle=settle
+        )
     finally:
         gc.unfreeze()
     return {"rows": rows, "peak_mib": peak / 2**20, **times}
