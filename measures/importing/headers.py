@@ -86,7 +86,7 @@ class Header:
     titles: frozenset[str]  # folded
     ignored: dict[int, str]  # column -> title of a column the importer does not read
 
-    @property
+    @functools.cached_property
     def longest(self):
         """The length of its longest title, give or take spaces and case."""
         return max(map(len, self.texts)) + 10

@@ -380,7 +380,7 @@ class _Reader:
     @staticmethod
     def repeats_header(header, cells):
         texts = cells.values()
-        if all(text in header.texts for text in texts):
+        if header.texts.issuperset(texts):
             return True
         # Folding is slow: only rows of short texts starting with a letter, as titles are, may
         # be titles folded (not a question's code, a bullet or a date).
@@ -515,8 +515,11 @@ class _Reader:
         elif self.heading is not None:
             question.heading_code = self.heading.code
         self.read_lines(question, rows)
+        lines_of = defaultdict(list)  # the lines each row starts
+        for line in question.lines:
+            lines_of[line.sheet, line.row].append(line)
         for kind in (TIMELINE, STATUS, UNITS):
-            self.spread(question, rows, kind)
+            self.spread(question, rows, lines_of, kind)
         self.part.questions.append(question)
 
     def read_lines(self, question, rows):
@@ -562,13 +565,10 @@ class _Reader:
             ParsedLine("\n".join(texts), row.sheet, row.number) for row, texts in lines
         ]
 
-    def spread(self, question, rows, kind):
+    def spread(self, question, rows, lines_of, kind):
         """One paragraph per line of its row (or of the rows its cell is merged over) goes to
-        each line; otherwise to the whole question."""
+        each line; otherwise to the whole question. `lines_of`: the lines each row starts."""
         whole, first_row = [], None
-        lines_of = defaultdict(list)  # the lines each row starts
-        for line in question.lines:
-            lines_of[line.sheet, line.row].append(line)
         written = self.paragraphs(rows, kind)
         carried = self.carried.pop(kind, None)
         source = carried and carried[0]
