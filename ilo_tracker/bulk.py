@@ -43,10 +43,12 @@ def create(model, objs):
             obj.__dict__[name] = pk
     fields = model._meta.concrete_fields
     own = [(i, f) for i, f in enumerate(fields) if _fills_itself(f)]
-    rows = [list(row) for row in values_of(objs, [field.attname for field in fields])]
-    for row, obj in zip(rows, objs, strict=True):
-        for i, field in own:
-            row[i] = field.pre_save(obj, True)
+    rows = values_of(objs, [field.attname for field in fields])
+    if own:
+        rows = [list(row) for row in rows]
+        for row, obj in zip(rows, objs, strict=True):
+            for i, field in own:
+                row[i] = field.pre_save(obj, True)
     insert(model, fields, rows)
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
