@@ -136,6 +136,23 @@ def test_history_written_in_bulk_is_what_simple_history_writes(admin_user):
     assert all(start <= r.history_date <= timezone.now() for r in history.filter(pk__in=ours))
 
 
+def test_history_of_rows_read_in_part_records_their_whole_values():
+    """Bulk records read each row's own values; a field the query left out is loaded, not
+    recorded empty."""
+    question = make_plan(lines=2).parts.get().questions.get()
+    partial = list(question.lines.only("id", "text").order_by("order"))
+    history = ActionLine.history.model.objects
+    before = set(history.values_list("history_id", flat=True))
+
+    bulk_history(ActionLine, partial, "~")
+
+    recorded_rows = history.exclude(history_id__in=before).order_by("id")
+    assert [(r.id, r.text, r.timeline, r.question_id) for r in recorded_rows] == list(
+        question.lines.order_by("id").values_list("id", "text", "timeline", "question_id")
+    )
+    assert all(r.timeline for r in recorded_rows)
+
+
 def test_a_row_created_with_history_then_linked_in_bulk_has_both_records(
     admin_user, reference_data
 ):
