@@ -45,13 +45,13 @@ class DateInput(forms.DateInput):
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        value = "" if widget["value"] is None else f' value="{escape(str(widget["value"]))}"'
+        shown = "" if widget["value"] is None else f' value="{escape(str(widget["value"]))}"'
         return mark_safe(  # noqa: S308 - every value is escaped
-            f'<input type="{escape(widget["type"])}" name="{escape(name)}"{value}'
+            f'<input type="{escape(widget["type"])}" name="{escape(name)}"{shown}'
             + "".join(
-                f" {escape(key)}" if value is True else f' {escape(key)}="{escape(str(value))}"'
-                for key, value in widget["attrs"].items()
-                if value is not False
+                f" {escape(key)}" if given is True else f' {escape(key)}="{escape(str(given))}"'
+                for key, given in widget["attrs"].items()
+                if given is not False
             )
             + ">"
         )

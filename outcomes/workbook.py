@@ -341,8 +341,9 @@ class _Reader:
 
 
 def _as_shown(cell):
-    """A cell's value; a number formatted as a percentage as the cell shows it: "45%", not
-    0.45."""
+    """A cell's value; a number formatted as a percentage in percent, as the cell shows it:
+    "45%", not 0.45. Its decimals are all kept (0.125 under "0%" is 12.5, though Excel shows
+    13 %): the value is a baseline or a target, not text to print."""
     value = cell.value
     percent = shown_as(getattr(cell, "number_format", None) or "") == PERCENT
     if percent and isinstance(value, int | float) and not isinstance(value, bool):
